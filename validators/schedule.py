@@ -1,0 +1,24 @@
+"""スケジュール sheet: milestones of schedule-managed measures."""
+
+from __future__ import annotations
+
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from ._fields import column
+
+
+class ScheduleSheet(pa.DataFrameModel):
+    """スケジュール: one row per milestone, with its planned months and status."""
+
+    measure_id: Series[str] = column("schedule", "measure_id")
+    name: Series[str] = column("schedule", "name")
+    planned_from: Series[str] = column("schedule", "planned_from")
+    planned_to: Series[str] = column("schedule", "planned_to")
+    status: Series[str] = column("schedule", "status")
+    completed_on: Series[str] = column("schedule", "completed_on")
+    delay_reason: Series[str] = column("schedule", "delay_reason")
+
+    class Config:
+        strict = "filter"
+        coerce = True

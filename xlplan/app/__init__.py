@@ -1,0 +1,1 @@
+"""Use cases: each one wires the pure core to the file adapters (check, template …)."""

@@ -1,0 +1,73 @@
+"""`xlplan check`: read section workbooks, validate every sheet, apply the cross-sheet rules."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from xlplan_validators import validate_sheets
+
+from ..core.assemble import SectionContent, assemble_section
+from ..core.findings import Code, FileReport, Finding
+from ..core.section_rules import check_section
+from ..core.tables import SectionWorkbook
+from ..io.reader import read_section_workbook
+from .inputs import collect_inputs
+
+__all__ = ["CheckedWorkbook", "check_paths", "check_workbooks"]
+
+
+@dataclass(slots=True)
+class CheckedWorkbook:
+    """One input after checking: the workbook as read, its report and (if readable) its content."""
+
+    book: SectionWorkbook
+    report: FileReport
+    content: SectionContent | None = None
+
+
+def check_paths(
+    paths: Iterable[Path],
+    *,
+    fiscal_year: int | None = None,
+    progress: Callable[[Path], None] | None = None,
+) -> list[CheckedWorkbook]:
+    """Check every workbook given or found under the folders; one bad file never stops the others.
+
+    :param paths: files and folders.
+    :param fiscal_year: the evaluated year; by default each workbook's own (from its stamp).
+    :param progress: called once per file read (for progress bars).
+    """
+    books = []
+    for path in collect_inputs(paths):
+        books.append(_read_safely(path))
+        if progress:
+            progress(path)
+    return check_workbooks(books, fiscal_year=fiscal_year)
+
+
+def check_workbooks(books: Sequence[SectionWorkbook], *, fiscal_year: int | None = None) -> list[CheckedWorkbook]:
+    """Validate workbooks already read: pandera over all of them at once, then per-file rules."""
+    by_file: dict[str, list[Finding]] = {b.path: list(b.findings) for b in books}
+    for finding in validate_sheets(books):
+        by_file[finding.file].append(finding)
+    checked = []
+    for book in books:
+        content = None
+        if book.readable:
+            year = fiscal_year or book.fiscal_year or 0
+            by_file[book.path].extend(check_section(book, year))
+            content = assemble_section(book, year)
+        skipped = not book.readable
+        checked.append(CheckedWorkbook(book, FileReport(book.path, by_file[book.path], skipped), content))
+    return checked
+
+
+def _read_safely(path: Path) -> SectionWorkbook:
+    try:
+        return read_section_workbook(path)
+    except Exception as error:  # the reader reports bad files itself; this is the last net
+        book = SectionWorkbook(path=str(path), readable=False)
+        book.add(Code.FILE_UNREADABLE, reason=f"{type(error).__name__}: {error}"[:200])
+        return book

@@ -1,0 +1,1 @@
+"""The `xlplan` command line: one module per command, shared options in `options`."""
