@@ -9,6 +9,7 @@ import click
 from .. import __version__
 from ..errors import XlplanError
 from .check import check
+from .demo import demo
 from .template import template
 
 
@@ -33,4 +34,5 @@ def cli() -> None:
 
 
 cli.add_command(check)
+cli.add_command(demo)
 cli.add_command(template)
