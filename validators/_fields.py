@@ -22,6 +22,16 @@ from xlplan.core.layout import (
 )
 
 FISCAL_YEAR_RANGE = (2000, 2100)
+
+
+class SheetModel(pa.DataFrameModel):
+    """Base of every sheet model: extra columns are ignored, values are coerced to the field types."""
+
+    class Config:
+        strict = "filter"
+        coerce = True
+
+
 _PATTERNS = {
     Kind.MEASURE_ID: MEASURE_ID_PATTERN,
     Kind.KPI_ID: KPI_ID_PATTERN,

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import pandera.pandas as pa
 from pandera.typing import Series
 
-from ._fields import column
+from ._fields import SheetModel, column
 
 
-class BudgetSheet(pa.DataFrameModel):
+class BudgetSheet(SheetModel):
     """予算: one row per expense item of a project, with budget and settlement."""
 
     project_id: Series[str] = column("budget", "project_id")
@@ -16,7 +15,3 @@ class BudgetSheet(pa.DataFrameModel):
     initial: Series[float] = column("budget", "initial")
     revised: Series[float] = column("budget", "revised")
     settlement: Series[float] = column("budget", "settlement")
-
-    class Config:
-        strict = "filter"
-        coerce = True

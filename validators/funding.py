@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import pandera.pandas as pa
 from pandera.typing import Series
 
-from ._fields import column
+from ._fields import SheetModel, column
 
 
-class FundingSheet(pa.DataFrameModel):
+class FundingSheet(SheetModel):
     """財源: one row per funding source of a project, with budget and settlement."""
 
     project_id: Series[str] = column("funding", "project_id")
@@ -16,7 +15,3 @@ class FundingSheet(pa.DataFrameModel):
     initial: Series[float] = column("funding", "initial")
     revised: Series[float] = column("funding", "revised")
     settlement: Series[float] = column("funding", "settlement")
-
-    class Config:
-        strict = "filter"
-        coerce = True

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pandas as pd
-import pandera.pandas as pa
 from pandera.typing import Series
 
-from ._fields import column
+from ._fields import SheetModel, column
 
 
-class KpiSheet(pa.DataFrameModel):
+class KpiSheet(SheetModel):
     """KPI: definition, baseline, target and the year's actual of each KPI."""
 
     measure_id: Series[str] = column("kpi", "measure_id")
@@ -28,7 +27,3 @@ class KpiSheet(pa.DataFrameModel):
     reference: Series[float] = column("kpi", "reference")
     previous_actual: Series[float] = column("kpi", "previous_actual")
     note: Series[str] = column("kpi", "note")
-
-    class Config:
-        strict = "filter"
-        coerce = True

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pandas as pd
-import pandera.pandas as pa
 from pandera.typing import Series
 
-from ._fields import column
+from ._fields import SheetModel, column
 
 
-class LifecycleSheet(pa.DataFrameModel):
+class LifecycleSheet(SheetModel):
     """ライフサイクル: stage per measure and fiscal year, and an optional grading basis."""
 
     measure_id: Series[str] = column("lifecycle", "measure_id")
@@ -17,7 +16,3 @@ class LifecycleSheet(pa.DataFrameModel):
     stage: Series[str] = column("lifecycle", "stage")
     basis: Series[str] = column("lifecycle", "basis")
     reason: Series[str] = column("lifecycle", "reason")
-
-    class Config:
-        strict = "filter"
-        coerce = True

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import pandera.pandas as pa
 from pandera.typing import Series
 
-from ._fields import column
+from ._fields import SheetModel, column
 
 
-class MeasuresSheet(pa.DataFrameModel):
+class MeasuresSheet(SheetModel):
     """施策: IDs, names and the year's self-grade and results of each measure."""
 
     measure_id: Series[str] = column("measures", "measure_id")
@@ -23,7 +22,3 @@ class MeasuresSheet(pa.DataFrameModel):
     results: Series[str] = column("measures", "results")
     cause: Series[str] = column("measures", "cause")
     response: Series[str] = column("measures", "response")
-
-    class Config:
-        strict = "filter"
-        coerce = True

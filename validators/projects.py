@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import pandera.pandas as pa
 from pandera.typing import Series
 
-from ._fields import column
+from ._fields import SheetModel, column
 
 
-class ProjectsSheet(pa.DataFrameModel):
+class ProjectsSheet(SheetModel):
     """予算事業: one row per budget project, linked to one or more measures."""
 
     project_id: Series[str] = column("projects", "project_id")
@@ -20,7 +19,3 @@ class ProjectsSheet(pa.DataFrameModel):
     settlement: Series[float] = column("projects", "settlement")
     main_contents: Series[str] = column("projects", "main_contents")
     specific_funding_note: Series[str] = column("projects", "specific_funding_note")
-
-    class Config:
-        strict = "filter"
-        coerce = True

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import pandera.pandas as pa
 from pandera.typing import Series
 
-from ._fields import column
+from ._fields import SheetModel, column
 
 
-class ScheduleSheet(pa.DataFrameModel):
+class ScheduleSheet(SheetModel):
     """スケジュール: one row per milestone, with its planned months and status."""
 
     measure_id: Series[str] = column("schedule", "measure_id")
@@ -18,7 +17,3 @@ class ScheduleSheet(pa.DataFrameModel):
     status: Series[str] = column("schedule", "status")
     completed_on: Series[str] = column("schedule", "completed_on")
     delay_reason: Series[str] = column("schedule", "delay_reason")
-
-    class Config:
-        strict = "filter"
-        coerce = True

@@ -7,7 +7,7 @@ stays traceable to its file, sheet and cell without wrapping each number.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .enums import (
@@ -33,6 +33,7 @@ __all__ = [
     "Milestone",
     "Plan",
     "RowSource",
+    "sum_amounts",
 ]
 
 
@@ -76,6 +77,14 @@ class Amounts:
             add(self.revised, other.revised),
             add(self.settlement, other.settlement),
         )
+
+
+def sum_amounts(amounts: Iterable[Amounts]) -> Amounts:
+    """Add amounts up (a column stays None only when every line left it empty)."""
+    total = Amounts()
+    for item in amounts:
+        total = total + item
+    return total
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,17 +218,11 @@ class BudgetProject:
 
     def lines_total(self) -> Amounts:
         """Sum of the expense lines."""
-        total = Amounts()
-        for line in self.lines:
-            total = total + line.amounts
-        return total
+        return sum_amounts(line.amounts for line in self.lines)
 
     def funding_total(self) -> Amounts:
         """Sum of the funding lines."""
-        total = Amounts()
-        for line in self.funding:
-            total = total + line.amounts
-        return total
+        return sum_amounts(line.amounts for line in self.funding)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from ..core.model import (
     Measure,
     Milestone,
     Plan,
+    sum_amounts,
 )
 
 __all__ = ["SAMPLE_FILE", "load_sample_plan", "sample_oddities"]
@@ -126,9 +127,7 @@ def _milestone(ms: dict[str, Any], measure_id: str) -> Milestone:
 def _project(p: dict[str, Any], year: int, measure_ids: tuple[str, ...]) -> BudgetProject:
     lines = tuple(ExpenseLine(p["project_id"], line["item"], _amounts(line)) for line in p["lines"])
     funding = tuple(FundingLine(p["project_id"], FundingSource(f["source"]), _amounts(f)) for f in p["funding"])
-    total = Amounts(0, 0, 0)
-    for line in lines:
-        total = total + line.amounts
+    total = sum_amounts([Amounts(0, 0, 0), *(line.amounts for line in lines)])
     return BudgetProject(
         project_id=p["project_id"],
         name=p["name"],
