@@ -10,6 +10,7 @@ from .. import __version__
 from ..errors import XlplanError
 from .check import check
 from .demo import demo
+from .grade import grade
 from .template import template
 
 
@@ -35,4 +36,5 @@ def cli() -> None:
 
 cli.add_command(check)
 cli.add_command(demo)
+cli.add_command(grade)
 cli.add_command(template)

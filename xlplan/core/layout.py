@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 # Bump when a sheet, header or column position changes; the reader refuses other versions.
-TEMPLATE_VERSION = "xlplan-section/1"
+TEMPLATE_VERSION = "xlplan-section/2"
 META_SHEET = "_meta"
 LISTS_SHEET = "_lists"
 INSTRUCTIONS_SHEET = "記入要領"
@@ -82,6 +82,8 @@ class Column:
     strict_choices: bool = True  # False: the dropdown suggests, other values are allowed
     example: str = ""
     width: int = 14
+    computed: bool = False  # a locked formula column (grades): written by HQ, never read back
+    hidden: bool = False  # a computed helper column the person does not need to see
 
     @property
     def is_id(self) -> bool:
@@ -99,10 +101,22 @@ class SheetLayout:
     columns: tuple[Column, ...]
     help: str = ""
     keys: tuple[str, ...] = field(default=())  # fields that identify a row (duplicates are errors)
+    # Formula columns to the right of the input columns (`Column.computed`). They are not in
+    # `columns` or `headers`: readers, schemas and consolidation only ever see input columns.
+    computed: tuple[Column, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if any(c.computed for c in self.columns) or not all(c.computed for c in self.computed):
+            raise ValueError(f"{self.key}: computed columns belong in `computed`, input columns in `columns`")
+
+    @property
+    def all_columns(self) -> tuple[Column, ...]:
+        """Input columns, then computed columns, in the template's order."""
+        return self.columns + self.computed
 
     def column(self, field_name: str) -> Column:
-        """The column of a field."""
-        for col in self.columns:
+        """The column of a field (input or computed)."""
+        for col in self.all_columns:
             if col.field == field_name:
                 return col
         raise KeyError(f"{self.key} has no field {field_name!r}")
@@ -112,8 +126,8 @@ class SheetLayout:
         return column_letter(self.index(field_name))
 
     def index(self, field_name: str) -> int:
-        """The template's 1-based column index of a field."""
-        for i, col in enumerate(self.columns, start=1):
+        """The template's 1-based column index of a field (input or computed)."""
+        for i, col in enumerate(self.all_columns, start=1):
             if col.field == field_name:
                 return i
         raise KeyError(f"{self.key} has no field {field_name!r}")
@@ -132,6 +146,10 @@ def _measure_id(
     help_text: str = "この行が属する施策の施策ID（例: M-001）。「施策」シートにあるIDを入力します。",
 ) -> Column:
     return Column("measure_id", "施策ID", Kind.MEASURE_ID, help_text, required=True, example="M-001", width=10)
+
+
+def _computed(field_name: str, header: str, help_text: str, *, width: int = 10, hidden: bool = False) -> Column:
+    return Column(field_name, header, Kind.TEXT, help_text, width=width, computed=True, hidden=hidden)
 
 
 def _amounts() -> tuple[Column, ...]:
@@ -185,6 +203,26 @@ MEASURES = SheetLayout(
         Column("cause", "原因", Kind.LONG_TEXT, "評価が C・D または目標を大きく下回った場合、その原因。", width=30),
         Column("response", "今後の対応", Kind.LONG_TEXT, "原因を踏まえた今後の対応。", width=30),
     ),
+    computed=(
+        _computed(
+            "grade",
+            "算定評価",
+            "ライフサイクル段階・KPI・スケジュールの入力から進捗評価（A〜D）を計算します。入力は不要です。",
+            width=9,
+        ),
+        _computed(
+            "grade_reason",
+            "評価の根拠",
+            "算定評価の根拠（評価指標の達成・改善などの件数、工程の完了・遅れの件数）。",
+            width=34,
+        ),
+        _computed(
+            "grade_check",
+            "自己評価との差異",
+            "自己評価が算定評価と異なると「要確認」と表示します。根拠を確認してください。",
+            width=10,
+        ),
+    ),
 )
 
 LIFECYCLE = SheetLayout(
@@ -222,6 +260,21 @@ LIFECYCLE = SheetLayout(
             width=14,
         ),
         Column("reason", "変更理由", Kind.LONG_TEXT, "評価方法を変えた理由、または段階を変更した理由。", width=40),
+    ),
+    computed=(
+        _computed(
+            "applied_basis",
+            "適用する評価方法",
+            "段階から決まる評価方法（評価方法を選んだ場合はその方法）。",
+            width=14,
+        ),
+        _computed(
+            "evaluated_measure_id",
+            "評価年度の施策ID（計算用）",
+            "評価する年度の行だけ施策IDを表示します（算定評価の計算用）。",
+            width=12,
+            hidden=True,
+        ),
     ),
 )
 
@@ -330,6 +383,20 @@ KPI = SheetLayout(
         Column("reference", "参考値", Kind.NUMBER, "参考として併記する値（評価には使いません）。", example="43.8"),
         Column("previous_actual", "前年度実績値", Kind.NUMBER, "前年度の実績値（本部が記入済み）。", example="21.1"),
         Column("note", "備考", Kind.LONG_TEXT, "算出方法・分母などの注記。", width=30),
+    ),
+    computed=(
+        _computed(
+            "kpi_grade",
+            "算定評価",
+            "この指標の評価（A〜D）。実績値を目標値、次に基準値と比べます（参考値は使いません）。",
+            width=9,
+        ),
+        _computed(
+            "kpi_reason",
+            "評価の根拠",
+            "目標達成／基準値より改善／横ばい／基準値より悪化、または判定できない理由。",
+            width=16,
+        ),
     ),
 )
 

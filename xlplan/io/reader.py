@@ -118,6 +118,8 @@ def _read_sheet(
     book.sheets[layout.key] = table
 
     first_data_row = header_row + 1
+    # Only input columns are read: computed (formula) columns (`layout.computed`) are never
+    # located, read or scanned, so their unsaved formula results raise no formula-no-value.
     positions = {f: column_index(letter) for f, letter in letters.items()}
     _check_merges(book, layout, sheet_name, sheet.merged_cell_ranges or [], header_row, positions)
     want_percent = any(layout.column(f).kind is Kind.NUMBER for f in positions)

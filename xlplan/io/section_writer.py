@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.cells import column_letter
 from ..core.fiscal import fy_label
+from ..core.grade_rules import GradeRules
 from ..core.layout import (
     BANNER_ROW,
     FIRST_DATA_ROW,
@@ -34,11 +35,17 @@ from ..core.layout import (
     SheetLayout,
 )
 from .atomic import atomic_write
+from .grade_formulas import FormulaContext, computed_formulas
+from .rules_file import load_rules
 
 __all__ = ["TemplateOptions", "write_section_workbook"]
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF9E5")  # pale yellow: "type here"
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+COMPUTED_HEADER_FILL = PatternFill("solid", fgColor="385723")  # dark green: "computed for you"
+COMPUTED_FILL = PatternFill("solid", fgColor="EDEDED")  # grey: locked, nothing to type
+GRADE_FILLS = {"A": "C6EFCE", "B": "DDEBF7", "C": "FFEB9C", "D": "FFC7CE"}
+MISMATCH_COLOUR = "FF7C80"  # 自己評価との差異: 要確認
 MISSING_FILL = PatternFill("solid", fgColor="F8CBAD")  # required but empty
 BANNER_FONT = Font(bold=True, size=12, color="1F4E78")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -57,6 +64,7 @@ class TemplateOptions:
     plan_name: str = "デジタル化推進計画"
     plan_version: str = ""
     blank_rows: int = 100  # empty, formatted input rows after the pre-filled ones
+    rules: GradeRules | None = None  # grade rules of the live formulas (None: the bundled Akita rules)
 
 
 def write_section_workbook(
@@ -80,8 +88,13 @@ def build_section_workbook(options: TemplateOptions, records: Mapping[str, Seque
     instructions = workbook.active
     instructions.title = INSTRUCTIONS_SHEET
     lists = _write_lists(workbook, options)
+    last_rows = {
+        layout.key: FIRST_DATA_ROW + len(records.get(layout.key, ())) + options.blank_rows - 1
+        for layout in SECTION_SHEETS
+    }
+    formulas = FormulaContext(options.rules or load_rules(), options.fiscal_year, last_rows)
     for layout in SECTION_SHEETS:
-        _write_sheet(workbook, layout, options, records.get(layout.key, ()), lists)
+        _write_sheet(workbook, layout, options, records.get(layout.key, ()), lists, formulas)
     _write_instructions(instructions, options)
     _write_meta(workbook, options)
     workbook.security = WorkbookProtection(lockStructure=True)
@@ -116,10 +129,11 @@ def _write_sheet(
     options: TemplateOptions,
     rows: Sequence[Mapping[str, object]],
     lists: Mapping[str, str],
+    formulas: FormulaContext,
 ) -> None:
     sheet = workbook.create_sheet(layout.name)
-    width = len(layout.columns)
-    last_row = FIRST_DATA_ROW + len(rows) + options.blank_rows - 1
+    width = len(layout.all_columns)
+    last_row = formulas.last_rows[layout.key]
     banner = f"{layout.title}　{fy_label(options.fiscal_year)}"
     if options.section:
         banner += f"　{options.section}"
@@ -150,10 +164,13 @@ def _write_sheet(
             if value is not None:
                 sheet.cell(row=FIRST_DATA_ROW + offset, column=index, value=value)
     _add_missing_highlight(sheet, layout, last_row)
+    _write_computed(sheet, layout, last_row, formulas)
 
     sheet.row_dimensions[HEADER_ROW].height = 32
     sheet.freeze_panes = sheet.cell(row=FIRST_DATA_ROW, column=2 if width > 2 else 1)
-    sheet.auto_filter.ref = f"A{HEADER_ROW}:{column_letter(width)}{last_row}"
+    # Filter and sort over the input columns only: the locked formula cells stay put and
+    # recompute for whatever row content lands beside them.
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{column_letter(len(layout.columns))}{last_row}"
     sheet.protection.sheet = True
     sheet.protection.autoFilter = False  # allowed
     sheet.protection.sort = False
@@ -166,6 +183,57 @@ def _write_sheet(
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = f"{BANNER_ROW}:{HEADER_ROW}"
     sheet.oddFooter.center.text = "&P / &N"
+
+
+def _write_computed(sheet: Worksheet, layout: SheetLayout, last_row: int, formulas: FormulaContext) -> None:
+    """The locked formula columns right of the input columns (grades), with their colours."""
+    if not layout.computed:
+        return
+    for column in layout.computed:
+        index = layout.index(column.field)
+        letter = column_letter(index)
+        header = sheet.cell(row=HEADER_ROW, column=index, value=column.header)
+        header.font = HEADER_FONT
+        header.fill = COMPUTED_HEADER_FILL
+        header.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        header.border = BORDER
+        sheet.column_dimensions[letter].width = column.width
+        sheet.column_dimensions[letter].hidden = column.hidden
+        note = DataValidation(allow_blank=True)
+        note.promptTitle = column.header[:32]
+        note.prompt = f"自動計算（入力不要）: {column.help}"[:255]
+        note.showInputMessage = True
+        note.add(f"{letter}{HEADER_ROW}:{letter}{last_row}")
+        sheet.add_data_validation(note)
+    for row in range(FIRST_DATA_ROW, last_row + 1):
+        for field_name, formula in computed_formulas(layout, row, formulas).items():
+            cell = sheet.cell(row=row, column=layout.index(field_name), value=formula)
+            cell.fill = COMPUTED_FILL
+            cell.border = BORDER
+            cell.protection = Protection(locked=True)
+            cell.alignment = Alignment(vertical="top", wrap_text=field_name.endswith("reason"))
+    for field_name in ("grade", "kpi_grade"):
+        if any(c.field == field_name for c in layout.computed):
+            letter = layout.letter(field_name)
+            for grade, colour in GRADE_FILLS.items():
+                sheet.conditional_formatting.add(
+                    f"{letter}{FIRST_DATA_ROW}:{letter}{last_row}",
+                    FormulaRule(
+                        formula=[f'${letter}{FIRST_DATA_ROW}="{grade}"'],
+                        fill=PatternFill("solid", fgColor=colour, bgColor=colour),
+                        font=Font(bold=True),
+                    ),
+                )
+    if any(c.field == "grade_check" for c in layout.computed):
+        letter = layout.letter("grade_check")
+        sheet.conditional_formatting.add(
+            f"{letter}{FIRST_DATA_ROW}:{letter}{last_row}",
+            FormulaRule(
+                formula=[f'${letter}{FIRST_DATA_ROW}<>""'],
+                fill=PatternFill("solid", fgColor=MISMATCH_COLOUR, bgColor=MISMATCH_COLOUR),
+                font=Font(bold=True, color="9C0006"),
+            ),
+        )
 
 
 def _cell_value(column: Column, value: object, options: TemplateOptions) -> object:
@@ -243,13 +311,20 @@ def _write_instructions(sheet: Worksheet, options: TemplateOptions) -> None:
         ("4. 年度は「令和6年度」「R6」「2024」のいずれでも読み取れます。", ""),
         ("5. 必須の項目が空のままだと、セルが赤く表示されます。", ""),
         ("6. 入力後は上書き保存し、ファイル形式（.xlsx）のまま本部へ提出してください。", ""),
+        (
+            "7. 緑の見出しの列（算定評価・評価の根拠など）は入力内容から自動で計算されます。"
+            "「施策」シートの算定評価が自己評価と異なると「要確認」と表示されます。",
+            "",
+        ),
         ("", ""),
         ("シートと項目", "heading"),
     ]
     for layout in SECTION_SHEETS:
         lines.append((f"■ {layout.name}: {layout.help}", "sheet"))
-        for column in layout.columns:
-            mark = "（必須）" if column.required else ""
+        for column in layout.all_columns:
+            if column.hidden:
+                continue
+            mark = "（必須）" if column.required else "（自動計算・入力不要）" if column.computed else ""
             lines.append((f"　・{column.header}{mark}: {column.help}", ""))
     for row, (text, style) in enumerate(lines, start=1):
         cell = sheet.cell(row=row, column=1, value=text or None)

@@ -1,0 +1,125 @@
+"""Write a copy of a section workbook with a 評価 sheet: computed grade, trace, mismatch flag.
+
+The input file is only read; the copy is written atomically to another path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..core.grading import MeasureGrade
+from ..errors import UsageError
+from .atomic import atomic_write
+from .grade_formulas import MISMATCH_MARK
+from .section_writer import BANNER_FONT, BORDER, GRADE_FILLS, HEADER_FILL, HEADER_FONT, MISMATCH_COLOUR
+
+__all__ = ["GRADE_SHEET", "GRADE_SHEET_HEADERS", "GradeSheetInfo", "write_graded_copy"]
+
+GRADE_SHEET = "評価"
+# header → column width
+GRADE_SHEET_HEADERS: Mapping[str, int] = {
+    "施策ID": 10,
+    "施策名": 30,
+    "ライフサイクル段階": 12,
+    "評価方法": 12,
+    "算定評価": 9,
+    "自己評価": 9,
+    "自己評価との差異": 10,
+    "評価の根拠": 34,
+    "算定の説明": 80,
+    "評価方法の変更理由": 30,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class GradeSheetInfo:
+    """What the banner of the 評価 sheet says."""
+
+    title: str  # e.g. 進捗評価（算定）　令和6年度
+    rules_name: str
+    evaluation_date: str  # 令和7年3月31日
+    source: str  # file name of the input
+
+
+def write_graded_copy(
+    source: Path,
+    target: Path,
+    grades: Sequence[MeasureGrade],
+    names: Mapping[str, str],
+    info: GradeSheetInfo,
+) -> Path:
+    """Copy `source` to `target` with a 評価 sheet (replaced if present); `source` is never written.
+
+    :param source: the section workbook.
+    :param target: the .xlsx to write (must differ from `source`).
+    :param grades: the computed grades, one per measure, in sheet order.
+    :param names: measure ID → measure name.
+    :param info: the banner.
+    :raises UsageError: when `target` is `source`.
+    """
+    if Path(target).resolve() == Path(source).resolve():
+        raise UsageError(f"出力先 {target} が入力ファイルと同じです。別のファイル名を -o で指定してください。")
+    workbook = openpyxl.load_workbook(source)
+    if GRADE_SHEET in workbook.sheetnames:
+        del workbook[GRADE_SHEET]
+    sheet = workbook.create_sheet(GRADE_SHEET, index=min(1, len(workbook.sheetnames)))
+    _fill(sheet, grades, names, info)
+    workbook.active = workbook.sheetnames.index(GRADE_SHEET)
+    for ws in workbook.worksheets:
+        ws.sheet_view.tabSelected = ws.title == GRADE_SHEET
+    return atomic_write(Path(target), lambda tmp: workbook.save(tmp))
+
+
+def _fill(sheet: Worksheet, grades: Sequence[MeasureGrade], names: Mapping[str, str], info: GradeSheetInfo) -> None:
+    banner = (
+        f"{info.title}　評価基準: {info.rules_name}　評価基準日: {info.evaluation_date}　"
+        f"元のファイル: {info.source}（xlplan grade が計算）"
+    )
+    sheet.cell(row=1, column=1, value=banner).font = BANNER_FONT
+    for index, (header, width) in enumerate(GRADE_SHEET_HEADERS.items(), start=1):
+        cell = sheet.cell(row=2, column=index, value=header)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.border = BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width = width
+    for row, grade in enumerate(grades, start=3):
+        values = (
+            grade.measure_id,
+            names.get(grade.measure_id, ""),
+            grade.stage.value if grade.stage else None,
+            grade.basis.value if grade.basis else None,
+            grade.grade.value if grade.grade else None,
+            grade.self_grade.value if grade.self_grade else None,
+            MISMATCH_MARK if grade.mismatch else None,
+            grade.summary or None,
+            grade.trace,
+            grade.override_reason or None,
+        )
+        for column, value in enumerate(values, start=1):
+            cell = sheet.cell(row=row, column=column, value=value)
+            cell.border = BORDER
+            cell.alignment = Alignment(vertical="top", wrap_text=column in (2, 8, 9, 10))
+            if column in (3, 5, 6, 7):
+                cell.number_format = "@"
+        if grade.grade:
+            colour = GRADE_FILLS[grade.grade.value]
+            sheet.cell(row=row, column=5).fill = PatternFill("solid", fgColor=colour)
+            sheet.cell(row=row, column=5).font = Font(bold=True)
+        if grade.mismatch:
+            sheet.cell(row=row, column=7).fill = PatternFill("solid", fgColor=MISMATCH_COLOUR)
+            sheet.cell(row=row, column=7).font = Font(bold=True, color="9C0006")
+    sheet.freeze_panes = "C3"
+    sheet.auto_filter.ref = f"A2:{openpyxl.utils.get_column_letter(len(GRADE_SHEET_HEADERS))}{max(2, len(grades) + 2)}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:2"
