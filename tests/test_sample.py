@@ -49,8 +49,18 @@ def test_every_project_adds_up_by_item_and_by_funding():
 @pytest.mark.parametrize(
     ("measure_id", "initial"),
     # 当初予算 of the list table at L1761–1869 (the shared projects count in full for each measure)
-    [("M-001", 2873), ("M-002", 946), ("M-004", 97923), ("M-008", 2417), ("M-021", 20978), ("M-029", 50489),
-     ("M-047", 9141), ("M-064", 244705), ("M-066", 33230), ("M-005", 0)],
+    [
+        ("M-001", 2873),
+        ("M-002", 946),
+        ("M-004", 97923),
+        ("M-008", 2417),
+        ("M-021", 20978),
+        ("M-029", 50489),
+        ("M-047", 9141),
+        ("M-064", 244705),
+        ("M-066", 33230),
+        ("M-005", 0),
+    ],
 )
 def test_budget_per_measure_matches_the_list_table(measure_id, initial):
     assert sum(p.total.initial or 0 for p in PLAN.projects_of(measure_id)) == initial
@@ -106,8 +116,12 @@ def test_one_workbook_per_section_each_project_in_exactly_one(returned):
 def test_the_only_error_is_the_real_one(returned):
     """The sample is real data: the report's KPI-managed measure without a target (M-067) is flagged."""
     _, checked = returned
-    errors = [(Path(c.report.path).name, f.address, f.code.value) for c in checked for f in c.report.findings
-              if f.severity.value == "error"]
+    errors = [
+        (Path(c.report.path).name, f.address, f.code.value)
+        for c in checked
+        for f in c.report.findings
+        if f.severity.value == "error"
+    ]
     assert errors == [("教育委員会中央図書館明德館.xlsx", "KPI!J3", "kpi-target-missing")]
 
 
@@ -122,17 +136,21 @@ def _without_sources(measure: Measure) -> Measure:
 
 def test_every_measure_survives_the_trip_through_its_workbook(returned):
     _, checked = returned
-    read_back = {
-        m.measure_id: m for c in checked for m in c.content.measures if m.primary_section == c.book.section
-    }
+    read_back = {m.measure_id: m for c in checked for m in c.content.measures if m.primary_section == c.book.section}
     for original in PLAN.measures:
         got = _without_sources(read_back[original.measure_id])
         # A section workbook carries this year's and last year's figures only.
-        expected = replace(original, kpis=tuple(replace(
-            k,
-            actuals={fy: v for fy, v in k.actuals.items() if fy in (2023, 2024)},
-            yearly_targets={fy: v for fy, v in k.yearly_targets.items() if fy == 2024},
-        ) for k in original.kpis))
+        expected = replace(
+            original,
+            kpis=tuple(
+                replace(
+                    k,
+                    actuals={fy: v for fy, v in k.actuals.items() if fy in (2023, 2024)},
+                    yearly_targets={fy: v for fy, v in k.yearly_targets.items() if fy == 2024},
+                )
+                for k in original.kpis
+            ),
+        )
         assert got == expected, original.measure_id
 
 
@@ -144,5 +162,21 @@ def test_every_project_survives_the_trip(returned):
         assert got.total == original.total
         assert [(line.item, line.amounts) for line in got.lines] == [(x.item, x.amounts) for x in original.lines]
         assert [(f.funding_source, f.amounts) for f in got.funding] == [
-            (f.funding_source, f.amounts) for f in original.funding]
+            (f.funding_source, f.amounts) for f in original.funding
+        ]
         assert got.measure_ids == original.measure_ids
+
+
+def test_published_grades_are_reproduced_through_the_section_workbooks(returned):
+    """Every published FY2024 grade, recomputed from what the workbooks say (not from memory)."""
+    from xlplan.app.grade import grade_checked
+    from xlplan.io.rules_file import load_rules
+
+    _, checked = returned
+    rules = load_rules()
+    grades = [g for c in checked for g in grade_checked(c, rules, fiscal_year=2024).grades]
+    published = {m.measure_id: m.self_grades[2024] for m in PLAN.measures if m.self_grades}
+    computed = {g.measure_id: g.grade for g in grades if g.measure_id in published}
+    assert computed == published
+    kpi_graded = [g for g in grades if g.measure_id in published and g.basis.value == "評価指標"]
+    assert len(kpi_graded) == 44

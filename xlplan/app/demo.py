@@ -2,7 +2,7 @@
 
 1. write one section workbook per section, filled as that section would have filled it;
 2. check them all (as returned by the sections);
-3. grade them, and (where available) consolidate them into the master plan.
+3. grade each one: a copy with its 評価 sheet, and the computed grades against the self-grades.
 """
 
 from __future__ import annotations
@@ -13,10 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.disassemble import section_records
+from ..core.grade_rules import GradeRules
 from ..core.model import Plan
+from ..io.rules_file import load_rules
 from ..io.section_writer import TemplateOptions, write_section_workbook
 from ..sample import load_sample_plan
 from .check import CheckedWorkbook, check_paths
+from .grade import GradedWorkbook, grade_checked, write_graded_workbook
 from .sections import split_by_section
 
 __all__ = ["DemoResult", "run_demo", "write_section_workbooks"]
@@ -31,7 +34,13 @@ class DemoResult:
     directory: Path
     section_files: list[Path] = field(default_factory=list)
     checked: list[CheckedWorkbook] = field(default_factory=list)
-    outputs: dict[str, Path] = field(default_factory=dict)  # label → file
+    graded: list[GradedWorkbook] = field(default_factory=list)
+    outputs: dict[str, Path] = field(default_factory=dict)  # label → file or folder
+
+    def grade_agreement(self) -> tuple[int, int]:
+        """(computed grades equal to the self-grade, measures with both) over all workbooks."""
+        pairs = [(g.grade, g.self_grade) for w in self.graded for g in w.grades if g.grade and g.self_grade]
+        return sum(1 for grade, own in pairs if grade == own), len(pairs)
 
 
 def write_section_workbooks(
@@ -52,10 +61,24 @@ def write_section_workbooks(
     return written
 
 
-def run_demo(directory: Path, *, progress: Callable[[str], None] | None = None) -> DemoResult:
+def run_demo(
+    directory: Path, *, rules: GradeRules | None = None, progress: Callable[[str], None] | None = None
+) -> DemoResult:
     """Run the sample plan through the tool; outputs go under `directory`."""
     plan = load_sample_plan()
+    rules = rules or load_rules()
     result = DemoResult(directory=directory)
     result.section_files = write_section_workbooks(plan, directory / "sections", progress=progress)
+    result.outputs["課所室別の調査票"] = directory / "sections"
     result.checked = check_paths(result.section_files, fiscal_year=plan.evaluated_fy)
+    graded_dir = directory / "graded"
+    for checked in result.checked:
+        if checked.content is None:
+            continue
+        graded = grade_checked(checked, rules, fiscal_year=plan.evaluated_fy)
+        if progress:
+            progress(f"評価: {checked.book.section}")
+        write_graded_workbook(graded, graded_dir / Path(checked.report.path).name)
+        result.graded.append(graded)
+    result.outputs["評価シート付きの写し"] = graded_dir
     return result

@@ -21,9 +21,9 @@ from ..core.model import Measure
 from ..core.tables import SectionWorkbook
 from ..errors import UsageError, XlplanError
 from ..io.grade_sheet import GradeSheetInfo, write_graded_copy
-from .check import check_paths
+from .check import CheckedWorkbook, check_paths
 
-__all__ = ["GradedWorkbook", "grade_workbook", "grades_json", "write_graded_workbook"]
+__all__ = ["GradedWorkbook", "grade_checked", "grade_workbook", "grades_json", "write_graded_workbook"]
 
 
 @dataclass(slots=True)
@@ -84,6 +84,22 @@ def grade_workbook(
     :raises XlplanError: when the file cannot be read as a section workbook.
     """
     [checked] = check_paths([path], fiscal_year=fiscal_year)
+    return grade_checked(checked, rules, fiscal_year=fiscal_year, evaluation_date=evaluation_date)
+
+
+def grade_checked(
+    checked: CheckedWorkbook,
+    rules: GradeRules,
+    *,
+    fiscal_year: int | None = None,
+    evaluation_date: dt.date | None = None,
+) -> GradedWorkbook:
+    """Grade a workbook already read and checked (see `grade_workbook`).
+
+    Only the measures this section owns are graded: a co-owner's workbook lists the others for
+    reference, and their stages, KPIs and schedule are reported by the primary owner.
+    """
+    path = Path(checked.report.path)
     if checked.content is None:
         reasons = "／".join(f.message() for f in checked.report.findings if f.severity is Severity.ERROR)
         raise XlplanError(f"{path} を評価できません: {reasons or 'xlplan の様式として読めません。'}")
@@ -91,15 +107,16 @@ def grade_workbook(
     if year is None:
         raise UsageError(f"{path} に年度の記録がありません。--fiscal-year で評価する年度を指定してください（例: R6）。")
     day = evaluation_date or fiscal_year_end(year)
-    measures = checked.content.measures
+    section = checked.book.section
+    measures = tuple(m for m in checked.content.measures if not section or m.primary_section in ("", section))
     return GradedWorkbook(
-        path=Path(path),
+        path=path,
         fiscal_year=year,
         evaluation_date=day,
         rules=rules,
         grades=[grade_measure(m, year, rules, evaluation_date=day) for m in measures],
         names={m.measure_id: m.name for m in measures},
-        measures=tuple(measures),
+        measures=measures,
         report=checked.report,
         book=checked.book,
     )

@@ -13,8 +13,15 @@ from ..core.enums import Severity
 
 
 @click.command()
-@click.option("-o", "--output", "directory", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("xlplan-demo"), show_default=True, help="出力先フォルダ。")
+@click.option(
+    "-o",
+    "--output",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("xlplan-demo"),
+    show_default=True,
+    help="出力先フォルダ。",
+)
 def demo(directory: Path) -> None:
     """Run the bundled sample plan (秋田市 令和6年度, 68 measures) through the whole job."""
     console = Console(stderr=True)
@@ -25,12 +32,16 @@ def demo(directory: Path) -> None:
     warnings = sum(c.report.count(Severity.WARNING) for c in result.checked)
     failed = [c for c in result.checked if not c.report.ok]
     click.echo(f"サンプル計画（秋田市デジタル化推進計画2.0、令和6年度実績）を {directory} に展開しました。")
-    click.echo(f"  課所室別の調査票: {len(result.section_files)} 件 → {directory / 'sections'}")
+    click.echo(f"  課所室別の調査票: {len(result.section_files)} 件")
     click.echo(f"  入力チェック: エラー {errors} 件、警告 {warnings} 件（要修正のファイル {len(failed)} 件）")
     for checked in failed:
         for finding in checked.report.findings:
             if finding.severity is Severity.ERROR:
                 click.echo(f"    {Path(checked.report.path).name} {finding.address}: {finding.message()}")
+    same, compared = result.grade_agreement()
+    graded = sum(1 for w in result.graded for g in w.grades if g.grade)
+    click.echo(f"  進捗評価: {graded} 施策を算定、自己評価と一致 {same}/{compared} 施策")
+    click.echo("出力:")
     for label, path in result.outputs.items():
         click.echo(f"  {label}: {path}")
     click.echo(f"所要時間 {time.perf_counter() - started:.1f} 秒")
