@@ -22,6 +22,7 @@ from xlplan.core.layout import (
 )
 
 FISCAL_YEAR_RANGE = (2000, 2100)
+NUMBER_LIMIT = 1e15
 
 
 class SheetModel(pa.DataFrameModel):
@@ -56,7 +57,9 @@ def column(sheet: str, field_name: str, **extra: Any) -> Any:
         checks["isin"] = list(col.choices)
     if col.kind is Kind.FISCAL_YEAR:
         checks["in_range"] = {"min_value": FISCAL_YEAR_RANGE[0], "max_value": FISCAL_YEAR_RANGE[1]}
-    if col.kind is Kind.AMOUNT:
-        checks["ge"] = 0
+    if col.kind is Kind.AMOUNT:  # the template's own bounds; also refuses "1e400" read as infinity
+        checks["in_range"] = {"min_value": 0, "max_value": NUMBER_LIMIT}
+    if col.kind is Kind.NUMBER:
+        checks["in_range"] = {"min_value": -NUMBER_LIMIT, "max_value": NUMBER_LIMIT}
     checks.update(extra)
     return pa.Field(alias=col.header, nullable=not col.required, **checks)

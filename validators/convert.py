@@ -45,7 +45,7 @@ _CHECK_CODES: tuple[tuple[str, Kind | None, Code], ...] = (
     ("greater_than_or_equal_to", None, Code.VALUE_OUT_OF_RANGE),
     ("in_range", None, Code.VALUE_OUT_OF_RANGE),
 )
-_RANGE_TEXT = {Kind.AMOUNT: "0以上の金額（千円）", Kind.NUMBER: "範囲内の数値"}
+_RANGE_TEXT = {Kind.AMOUNT: "0以上の金額（千円）", Kind.NUMBER: "±1,000兆未満の数値"}
 
 
 def _code_for(check: str, column: Column) -> Code | None:

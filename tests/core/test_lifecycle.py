@@ -8,9 +8,21 @@ S = Stage
 
 @pytest.mark.parametrize(
     ("old", "new"),
-    [(S.BUILD, S.EXPAND), (S.BUILD, S.STABLE), (S.EXPAND, S.STABLE), (S.EXPAND, S.ADAPT), (S.EXPAND, S.NEXT_SYSTEM),
-     (S.STABLE, S.ADAPT), (S.STABLE, S.STABLE_RENOVATING), (S.ADAPT, S.EXPAND), (S.ADAPT, S.NEXT_SYSTEM),
-     (S.ADAPT, S.BUILD), (S.NEXT_SYSTEM, S.BUILD), (S.NEXT_SYSTEM, S.ADAPT), (S.EXPAND, S.EXPAND)],
+    [
+        (S.BUILD, S.EXPAND),
+        (S.BUILD, S.STABLE),
+        (S.EXPAND, S.STABLE),
+        (S.EXPAND, S.ADAPT),
+        (S.EXPAND, S.NEXT_SYSTEM),
+        (S.STABLE, S.ADAPT),
+        (S.STABLE, S.STABLE_RENOVATING),
+        (S.ADAPT, S.EXPAND),
+        (S.ADAPT, S.NEXT_SYSTEM),
+        (S.ADAPT, S.BUILD),
+        (S.NEXT_SYSTEM, S.BUILD),
+        (S.NEXT_SYSTEM, S.ADAPT),
+        (S.EXPAND, S.EXPAND),
+    ],
 )
 def test_usual_moves_of_the_lifecycle(old, new):
     assert is_usual_move(old, new)

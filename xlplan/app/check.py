@@ -12,8 +12,9 @@ from ..core.assemble import SectionContent, assemble_section
 from ..core.findings import Code, FileReport, Finding
 from ..core.section_rules import check_section
 from ..core.tables import SectionWorkbook
+from ..io.limits import DEFAULT_LIMITS, ReadLimits
 from ..io.reader import read_section_workbook
-from .inputs import collect_inputs
+from .inputs import Input, scan_inputs
 
 __all__ = ["CheckedWorkbook", "check_paths", "check_workbooks"]
 
@@ -32,18 +33,20 @@ def check_paths(
     *,
     fiscal_year: int | None = None,
     progress: Callable[[Path], None] | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> list[CheckedWorkbook]:
     """Check every workbook given or found under the folders; one bad file never stops the others.
 
     :param paths: files and folders.
     :param fiscal_year: the evaluated year; by default each workbook's own (from its stamp).
     :param progress: called once per file read (for progress bars).
+    :param limits: what one file may cost (size, rows, cells...); a file over a limit is reported.
     """
     books = []
-    for path in collect_inputs(paths):
-        books.append(_read_safely(path))
+    for item in scan_inputs(paths):
+        books.append(_read_safely(item, limits))
         if progress:
-            progress(path)
+            progress(item.path)
     return check_workbooks(books, fiscal_year=fiscal_year)
 
 
@@ -64,9 +67,12 @@ def check_workbooks(books: Sequence[SectionWorkbook], *, fiscal_year: int | None
     return checked
 
 
-def _read_safely(path: Path) -> SectionWorkbook:
+def _read_safely(item: Input, limits: ReadLimits = DEFAULT_LIMITS) -> SectionWorkbook:
+    path = item.path
+    if item.refused is not None:  # a link out of the folder, a folder that cannot be listed
+        return SectionWorkbook(path=str(path), findings=[item.refused], readable=False)
     try:
-        return read_section_workbook(path)
+        return read_section_workbook(path, limits=limits)
     except Exception as error:  # the reader reports bad files itself; this is the last net
         book = SectionWorkbook(path=str(path), readable=False)
         book.add(Code.FILE_UNREADABLE, reason=f"{type(error).__name__}: {error}"[:200])

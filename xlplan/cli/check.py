@@ -8,7 +8,8 @@ import click
 from rich.console import Console
 
 from ..app.check import check_paths
-from .options import FiscalYear, json_option, lang_option
+from ..io.limits import ReadLimits
+from .options import FiscalYear, json_option, lang_option, limit_options
 from .render import print_reports, reports_json
 
 
@@ -24,6 +25,7 @@ from .render import print_reports, reports_json
 )
 @click.option("--skip", "skip_codes", multiple=True, metavar="CODE", help="このコードの指摘を表示しません（複数可）。")
 @click.option("-v", "--verbose", is_flag=True, help="情報（読み替えた値など）も表示します。")
+@limit_options
 @click.pass_context
 def check(
     ctx: click.Context,
@@ -33,12 +35,13 @@ def check(
     fiscal_year: int | None,
     skip_codes: tuple[str, ...],
     verbose: bool,
+    limits: ReadLimits,
 ) -> None:
     """Check section workbooks (files or folders); list every problem by cell.
 
     Exit 0 when no file has an error, 1 when any has, 2 for a wrong command line.
     """
-    checked = check_paths(paths, fiscal_year=fiscal_year)
+    checked = check_paths(paths, fiscal_year=fiscal_year, limits=limits)
     reports = [c.report for c in checked]
     if skip_codes:
         for report in reports:

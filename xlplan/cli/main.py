@@ -9,8 +9,13 @@ import click
 from .. import __version__
 from ..errors import XlplanError
 from .check import check
+from .consolidate import consolidate_command
 from .demo import demo
+from .excel import excel
 from .grade import grade
+from .lint import lint
+from .report import report
+from .revise import revise
 from .template import template
 
 
@@ -35,6 +40,11 @@ def cli() -> None:
 
 
 cli.add_command(check)
+cli.add_command(consolidate_command)
 cli.add_command(demo)
+cli.add_command(excel)
 cli.add_command(grade)
+cli.add_command(lint)
+cli.add_command(report)
+cli.add_command(revise)
 cli.add_command(template)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
 
 from ..core.fiscal import fy_label, parse_fiscal_year
+from ..io.limits import DEFAULT_LIMITS, MIB, ReadLimits
 
-__all__ = ["FiscalYear", "json_option", "lang_option"]
+__all__ = ["FiscalYear", "json_option", "lang_option", "limit_options"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -47,3 +49,44 @@ def json_option(function: F) -> F:
 def describe_year(year: int) -> str:
     """令和6年度（2024）."""
     return f"{fy_label(year)}（{year}）"
+
+
+# (option, ReadLimits field, unit the option counts in, help): one table, one decorator.
+_LIMITS: tuple[tuple[str, str, int, str], ...] = (
+    ("--max-file-mb", "max_file_bytes", MIB, "1ファイルの大きさの上限（MB）。"),
+    ("--max-uncompressed-mb", "max_uncompressed_bytes", MIB, "zipを展開した後の大きさの上限（MB）。"),
+    ("--max-ratio", "max_compression_ratio", 1, "1つの部品の圧縮率の上限（倍）。超えるとzip爆弾とみなします。"),
+    ("--max-rows", "max_rows", 1, "1シートで値を置ける最後の行番号。"),
+    ("--max-cells", "max_cells", 1, "1シートのA1から最も遠い値までの範囲（行×列）の上限。"),
+    ("--max-filled-cells", "max_filled_cells", 1, "値の入ったセルの数の上限（ブック全体）。"),
+    ("--max-cell-chars", "max_cell_chars", 1, "この文字数を超えるセルに警告します（内容は読みます）。"),
+)
+
+
+def limit_options(function: F) -> F:
+    """--max-file-mb ... --max-cell-chars: what one input may cost, passed on as `limits`."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        values = {}
+        for option, field, unit, _ in _LIMITS:
+            value = kwargs.pop(_param(option))
+            as_float = isinstance(getattr(DEFAULT_LIMITS, field), float)
+            values[field] = value * unit if as_float else max(1, int(value * unit))
+        kwargs["limits"] = ReadLimits(**values)
+        return function(*args, **kwargs)
+
+    for option, field, unit, text in reversed(_LIMITS):
+        default = getattr(DEFAULT_LIMITS, field)
+        if unit == 1 and isinstance(default, int):
+            kind: click.ParamType = click.IntRange(min=1)
+        else:
+            kind, default = click.FloatRange(min=0, min_open=True), default / unit
+        wrapper = click.option(option, _param(option), type=kind, default=default, show_default=True, help=text)(
+            wrapper
+        )
+    return wrapper  # type: ignore[return-value]
+
+
+def _param(option: str) -> str:
+    return option.lstrip("-").replace("-", "_")

@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ..core.enums import Severity
@@ -21,14 +22,18 @@ _SEVERITY_LABEL = {
 
 
 def reports_json(reports: Sequence[FileReport], *, lang: str = "ja") -> str:
-    """The JSON document of `xlplan check --json`."""
-    return json.dumps({"files": [r.to_dict(lang) for r in reports]}, ensure_ascii=False, indent=2)
+    """The JSON document of `xlplan check --json` (file names that are not UTF-8 show �)."""
+    return shown_path(json.dumps({"files": [r.to_dict(lang) for r in reports]}, ensure_ascii=False, indent=2))
 
 
 def print_reports(
     reports: Sequence[FileReport], console: Console, *, lang: str = "ja", show_info: bool = False
 ) -> None:
-    """One table per file with findings, then a summary line."""
+    """One table per file with findings, then a summary line.
+
+    Everything that comes from a file (paths, values, messages quoting them) is escaped: a cell
+    holding ``[/]`` is shown as typed, never read as terminal markup.
+    """
     labels = _SEVERITY_LABEL[lang]
     for report in reports:
         shown = [f for f in sorted_findings(report.findings) if show_info or f.severity is not Severity.INFO]
@@ -37,27 +42,22 @@ def print_reports(
         if report.skipped:
             status = "skipped" if lang == "en" else "読み飛ばし"
         console.print(
-            f"[bold]{report.path}[/bold]  {status}  "
+            f"[bold]{escape(shown_path(report.path))}[/bold]  {status}  "
             f"({labels[Severity.ERROR]} {errors} / {labels[Severity.WARNING]} {warnings} / "
             f"{labels[Severity.INFO]} {infos})"
         )
         if not shown:
             continue
         table = Table(show_header=True, header_style="bold", expand=False)
-        for title in (
-            ("場所", "列", "値", "区分", "コード", "内容")
-            if lang == "ja"
-            else ("cell", "column", "value", "severity", "code", "message")
-        ):
-            table.add_column(title, overflow="fold")
+        titles = ("場所", "区分", "コード", "内容") if lang == "ja" else ("cell", "severity", "code", "message")
+        for title in titles:
+            table.add_column(title, overflow="fold", no_wrap=title in ("場所", "cell"))
         for f in shown:
             table.add_row(
-                f.address or "（ファイル）",
-                f.column,
-                f.value[:30],
+                escape(f.address) or ("（ファイル全体）" if lang == "ja" else "(file)"),
                 f"[{_SEVERITY_STYLE[f.severity]}]{labels[f.severity]}[/]",
                 str(f.code),
-                f.message(lang),
+                escape(shown_path(f.message(lang))),
             )
         console.print(table)
     failed = sum(1 for r in reports if not r.ok)
@@ -65,3 +65,8 @@ def print_reports(
         console.print(f"{len(reports)} file(s) checked, {failed} with errors.")
     else:
         console.print(f"{len(reports)} 件のファイルを確認し、{failed} 件にエラーがあります。")
+
+
+def shown_path(text: str) -> str:
+    """Text safe to print: a file name that is not UTF-8 (surrogate escapes) shows � instead."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

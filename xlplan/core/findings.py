@@ -48,6 +48,21 @@ class Code(StrEnum):
     FISCAL_YEAR_INVALID = "fiscal-year-invalid"
     MONTH_INVALID = "month-invalid"
     VALUE_OUT_OF_RANGE = "value-out-of-range"
+    # hostile input
+    FILE_TOO_LARGE = "file-too-large"
+    ZIP_BOMB = "zip-bomb"
+    XML_ENTITIES = "xml-entities"
+    TOO_MANY_ROWS = "too-many-rows"
+    TOO_MANY_CELLS = "too-many-cells"
+    SHEET_DUPLICATE = "sheet-duplicate"
+    SHEET_HIDDEN = "sheet-hidden"
+    SHEET_VERY_HIDDEN = "sheet-very-hidden"
+    ROW_HIDDEN = "row-hidden"
+    COLUMN_HIDDEN = "column-hidden"
+    CELL_TOO_LONG = "cell-too-long"
+    CONTROL_CHARACTERS = "control-characters"
+    SYMLINK_OUTSIDE = "symlink-outside"
+    PERMISSION_DENIED = "permission-denied"
     # across rows and sheets
     ID_DUPLICATE = "id-duplicate"
     MEASURE_UNKNOWN = "measure-unknown"
@@ -62,6 +77,48 @@ class Code(StrEnum):
     FUNDING_MISMATCH = "funding-mismatch"
     MILESTONE_DONE_WITHOUT_DATE = "milestone-done-without-date"
     SELF_GRADE_MISMATCH = "self-grade-mismatch"
+    # audit (xlplan lint)
+    AUDIT_KPI_OUTPUT_ONLY = "audit-kpi-output-only"
+    AUDIT_KPI_TYPE_GUESSED = "audit-kpi-type-guessed"
+    AUDIT_KPI_TYPE_MISSING = "audit-kpi-type-missing"
+    AUDIT_STAGE_WITHOUT_TARGET = "audit-stage-without-target"
+    AUDIT_STUDY_ONLY = "audit-study-only"
+    AUDIT_SCHEDULE_WITHOUT_MILESTONES = "audit-schedule-without-milestones"
+    AUDIT_SCHEDULE_KPI_WITHOUT_TARGET = "audit-schedule-kpi-without-target"
+    AUDIT_NO_CHANGE = "audit-no-change"
+    AUDIT_NOTHING_SPENT = "audit-nothing-spent"
+    AUDIT_WEAK_TWO_YEARS = "audit-weak-two-years"
+    AUDIT_SUGGEST_STAGE_3 = "audit-suggest-stage-3"
+    AUDIT_CAUSE_RESPONSE_MISSING = "audit-cause-response-missing"
+    AUDIT_BASIS_WITHOUT_REASON = "audit-basis-without-reason"
+    AUDIT_EXECUTION_RATE_LOW = "audit-execution-rate-low"
+    AUDIT_SETTLEMENT_OVER_BUDGET = "audit-settlement-over-budget"
+    AUDIT_NEAR_DUPLICATE = "audit-near-duplicate"
+    AUDIT_STAGE_MOVE_UNUSUAL = "audit-stage-move-unusual"
+    # revision
+    STAGE_MOVE_NOT_ALLOWED = "stage-move-not-allowed"
+    REVISION_MEASURE_UNKNOWN = "revision-measure-unknown"
+    REVISION_MEASURE_RETIRED = "revision-measure-retired"
+    REVISION_ID_TAKEN = "revision-id-taken"
+    REVISION_KPI_UNKNOWN = "revision-kpi-unknown"
+    REVISION_CONFLICT = "revision-conflict"
+    REVISION_REASON_MISSING = "revision-reason-missing"
+    REVISION_NO_CHANGE = "revision-no-change"
+    REVISION_PROPOSAL_STALE = "revision-proposal-stale"
+    REVISION_PROPOSAL_UNDECIDED = "revision-proposal-undecided"
+    REVISION_BASE_MISMATCH = "revision-base-mismatch"
+    # consolidation
+    FILE_IS_MASTER = "file-is-master"
+    INPUT_FISCAL_YEAR_MISMATCH = "input-fiscal-year-mismatch"
+    SECTION_SENT_TWICE = "section-sent-twice"
+    SECTION_NOT_RETURNED = "section-not-returned"
+    SECTION_NOT_ON_ROSTER = "section-not-on-roster"
+    CONSOLIDATION_CONFLICT = "consolidation-conflict"
+    CONSOLIDATION_DUPLICATE = "consolidation-duplicate"
+    MEASURE_OWNER_MISSING = "measure-owner-missing"
+    MEASURE_NOT_OWNER = "measure-not-owner"
+    MEASURE_NOT_RETURNED = "measure-not-returned"
+    PROJECT_MEASURE_MISSING = "project-measure-missing"
 
 
 # One table, not if-chains: the default severity of every code.
@@ -73,6 +130,28 @@ SEVERITY: Mapping[Code, Severity] = {
     Code.FORMULA_NO_VALUE: Severity.WARNING,
     Code.SELF_GRADE_MISMATCH: Severity.WARNING,
     Code.MEASURE_ELSEWHERE: Severity.INFO,
+    # hostile input
+    Code.SHEET_HIDDEN: Severity.WARNING,
+    Code.SHEET_VERY_HIDDEN: Severity.WARNING,
+    Code.ROW_HIDDEN: Severity.WARNING,
+    Code.COLUMN_HIDDEN: Severity.WARNING,
+    Code.CELL_TOO_LONG: Severity.WARNING,
+    Code.CONTROL_CHARACTERS: Severity.INFO,
+    # revision
+    Code.REVISION_REASON_MISSING: Severity.WARNING,
+    Code.REVISION_NO_CHANGE: Severity.INFO,
+    Code.REVISION_PROPOSAL_UNDECIDED: Severity.INFO,
+    Code.REVISION_BASE_MISMATCH: Severity.WARNING,
+    # consolidation
+    Code.FILE_IS_MASTER: Severity.INFO,
+    Code.SECTION_SENT_TWICE: Severity.WARNING,
+    Code.SECTION_NOT_RETURNED: Severity.WARNING,
+    Code.SECTION_NOT_ON_ROSTER: Severity.WARNING,
+    Code.CONSOLIDATION_DUPLICATE: Severity.INFO,
+    Code.MEASURE_OWNER_MISSING: Severity.WARNING,
+    Code.MEASURE_NOT_OWNER: Severity.WARNING,
+    Code.MEASURE_NOT_RETURNED: Severity.WARNING,
+    Code.PROJECT_MEASURE_MISSING: Severity.WARNING,
 }
 
 

@@ -157,6 +157,11 @@ class Measure:
     kpis: tuple[Kpi, ...] = ()
     milestones: tuple[Milestone, ...] = ()
     source: RowSource | None = None
+    # Revisions (第2.x版): IDs are never reused. A merged measure keeps the IDs it absorbed; a
+    # retired or merged-away measure stays in the plan as history from `retired_fy` on.
+    absorbed_ids: tuple[str, ...] = ()
+    merged_into: str = ""
+    retired_fy: int | None = None
 
     @property
     def sections(self) -> tuple[str, ...]:
@@ -166,6 +171,10 @@ class Measure:
     def stage_in(self, fiscal_year: int) -> Stage | None:
         """The lifecycle stage in a fiscal year, if recorded."""
         return self.stages.get(fiscal_year)
+
+    def is_active_in(self, fiscal_year: int) -> bool:
+        """True unless the measure was retired or merged away by that fiscal year."""
+        return self.retired_fy is None or fiscal_year < self.retired_fy
 
     def basis_in(self, fiscal_year: int) -> Basis | None:
         """The grading basis in a fiscal year: an explicit override, else the stage's."""

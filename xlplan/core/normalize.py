@@ -8,6 +8,7 @@ pandera schema reports it at its cell with the column's own message.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -120,9 +121,10 @@ def _identifier_list(column: Column, raw: object) -> Normalized:
 
 def _number(column: Column, raw: object) -> Normalized:
     if isinstance(raw, bool):
-        return Normalized(raw)  # TRUE/FALSE in a number column: let the schema report it
+        # TRUE/FALSE is not a number; as text it fails the schema and is reported at its cell
+        return Normalized("TRUE" if raw else "FALSE")
     if isinstance(raw, int | float):
-        return Normalized(float(raw))
+        return Normalized(float(raw)) if math.isfinite(raw) else Normalized(str(raw))
     if not isinstance(raw, str):
         return Normalized(raw)
     text = unicodedata.normalize("NFKC", raw).replace(" ", "")
@@ -145,6 +147,8 @@ def _number(column: Column, raw: object) -> Normalized:
     try:
         number = float(text)
     except ValueError:
+        return Normalized(raw)
+    if not math.isfinite(number):  # "1e400", "inf", "nan" are text that Python would accept
         return Normalized(raw)
     if negative:
         number = -number

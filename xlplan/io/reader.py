@@ -1,14 +1,21 @@
 """Read a returned section workbook into normalised rows that remember their cells.
 
 Values come from python-calamine (fast); structure that values cannot show (formulas with no
-saved result, percent formats) comes from `xlsx_parts`. The input file is read once, into
-memory, and never written. Nothing here raises on a bad file: every problem is a Finding.
+saved result, percent formats, hidden rows, columns and sheets) comes from `xlsx_parts`. The
+input file is read once, into memory, and never written. Before calamine sees it, the file is
+screened against `ReadLimits` (size, zip bombs, XML entities, rows, cells, text): a hostile
+file costs bounded memory and time. Nothing here raises on a bad file: every problem is a
+Finding.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import logging
+import math
+import re
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,6 +25,7 @@ from ..core.cells import cell_address, column_index, column_letter
 from ..core.findings import Code
 from ..core.layout import (
     HEADER_ROW,
+    LISTS_SHEET,
     META_SHEET,
     SECTION_SHEETS,
     TEMPLATE_VERSION,
@@ -26,61 +34,124 @@ from ..core.layout import (
 )
 from ..core.normalize import normalize_cell, percent_to_points
 from ..core.tables import SectionWorkbook, SheetRows
-from .probe import FileKind, probe_file
-from .xlsx_parts import WorkbookParts
+from .limits import DEFAULT_LIMITS, InputRefused, ReadLimits, read_bounded
+from .probe import FileKind, is_lock_file, probe_bytes
+from .xlsx_parts import SheetParts, WorkbookParts
 
 __all__ = ["read_section_workbook"]
 
 _HEADER_SEARCH_ROWS = 10
+_log = logging.getLogger(__name__)
+# Invisible characters a person cannot see or type on purpose: C0/C1 controls (tab and line
+# breaks kept), zero-width spaces, direction overrides (a "Trojan Source" trick) and BOMs.
+# The zero-width joiner (U+200D) stays: emoji sequences need it.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\ufffe\uffff]"
+)
 
 
-def read_section_workbook(path: Path, *, layouts: Sequence[SheetLayout] = SECTION_SHEETS) -> SectionWorkbook:
+def read_section_workbook(
+    path: Path,
+    *,
+    layouts: Sequence[SheetLayout] = SECTION_SHEETS,
+    limits: ReadLimits = DEFAULT_LIMITS,
+) -> SectionWorkbook:
     """Read one section workbook. Never raises for a bad file; never writes to it.
 
     :param path: the .xlsx returned by a section.
     :param layouts: the sheets to read (all section sheets by default).
+    :param limits: what one file may cost; a file over a limit is reported, not read.
     """
     book = SectionWorkbook(path=str(path))
-    probe = probe_file(path)
+    if is_lock_file(path):
+        return _skip(book, Code.FILE_LOCK_SKIPPED)
+    try:
+        data = read_bounded(path, limits)
+    except InputRefused as refused:
+        return _skip(book, refused=refused)
+    except PermissionError as error:
+        return _skip(book, Code.PERMISSION_DENIED, reason=error.strerror or type(error).__name__)
+    except OSError as error:
+        return _skip(book, Code.FILE_UNREADABLE, reason=error.strerror or type(error).__name__)
+    book.sha256 = hashlib.sha256(data).hexdigest()
+    probe = probe_bytes(data, limits=limits)
     if not probe.readable:
-        book.readable = False
-        book.add(probe.code or Code.FILE_NOT_WORKBOOK, reason=probe.detail or probe.kind)
-        return book
+        return _skip(book, probe.code or Code.FILE_NOT_WORKBOOK, reason=probe.detail or probe.kind)
     if probe.kind is FileKind.XLSM:
         book.add(Code.FILE_HAS_MACROS)
     try:
-        data = path.read_bytes()
-        book.sha256 = hashlib.sha256(data).hexdigest()
+        parts = WorkbookParts(data, limits)  # screens the whole package before calamine sees it
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        parts = WorkbookParts(data)
+    except InputRefused as refused:
+        return _skip(book, refused=refused)
     except Exception as error:  # calamine and zipfile raise many types on damaged files
-        book.readable = False
-        book.add(Code.FILE_UNREADABLE, reason=_reason(error))
-        return book
+        _log.debug("cannot open %s", path, exc_info=True)
+        return _skip(book, Code.FILE_UNREADABLE, reason=_reason(error))
     try:
-        _read_meta(book, workbook)
+        _read_meta(book, workbook, parts)
         if book.readable:
             for layout in layouts:
-                _read_sheet(book, workbook, parts, layout)
+                _read_sheet(book, workbook, parts, layout, limits)
+            _check_sheets(book, parts)
+    except InputRefused as refused:  # a sheet over a limit, found as it was screened
+        book.findings = [f for f in book.findings if not f.sheet]  # its sheets are not read: no cell findings
+        _skip(book, refused=refused)
     except Exception as error:  # damaged parts found late (bad XML inside a valid zip)
-        book.readable = False
-        book.add(Code.FILE_UNREADABLE, reason=_reason(error))
+        _log.debug("cannot read %s", path, exc_info=True)
+        _skip(book, Code.FILE_UNREADABLE, reason=_reason(error))
+    except BaseException as error:  # a Rust panic in calamine is a BaseException (pyo3)
+        if type(error).__name__ != "PanicException":
+            raise
+        _log.debug("calamine panicked on %s", path, exc_info=True)
+        _skip(book, Code.FILE_UNREADABLE, reason=_reason(error))
     finally:
         parts.close()
         workbook.close()
     return book
 
 
-def _reason(error: Exception) -> str:
+def _skip(
+    book: SectionWorkbook, code: Code | None = None, *, refused: InputRefused | None = None, **params: object
+) -> SectionWorkbook:
+    """Mark the workbook unread and record why."""
+    book.readable = False
+    if refused is not None:
+        book.findings.append(refused.finding(book.path))
+    elif code is not None:
+        book.add(code, **params)
+    return book
+
+
+def _check_sheets(book: SectionWorkbook, parts: WorkbookParts) -> None:
+    """Sheets Excel cannot make (two of one name) and sheets hidden from the person filling in."""
+    names = Counter(entry.name.casefold() for entry in parts.sheets)
+    read = {table.sheet_name for table in book.sheets.values()} | {META_SHEET}
+    seen: set[str] = set()
+    for entry in parts.sheets:
+        key = entry.name.casefold()
+        if key in seen:
+            continue
+        seen.add(key)
+        if names[key] > 1:
+            book.add(Code.SHEET_DUPLICATE, sheet=entry.name, value=entry.name, count=names[key])
+        status = "内容は読み込みました" if entry.name in read else "内容は読み込んでいません"
+        if entry.state == "veryHidden" and entry.name not in (META_SHEET, LISTS_SHEET):
+            book.add(Code.SHEET_VERY_HIDDEN, sheet=entry.name, value=entry.name, read=status)
+        elif entry.state == "hidden":
+            book.add(Code.SHEET_HIDDEN, sheet=entry.name, value=entry.name, read=status)
+
+
+def _reason(error: BaseException) -> str:
     text = str(error).strip().splitlines()[0] if str(error).strip() else ""
     return f"{type(error).__name__}: {text[:120]}" if text else type(error).__name__
 
 
-def _read_meta(book: SectionWorkbook, workbook: python_calamine.CalamineWorkbook) -> None:
+def _read_meta(book: SectionWorkbook, workbook: python_calamine.CalamineWorkbook, parts: WorkbookParts) -> None:
     if META_SHEET not in workbook.sheet_names:
         book.readable = False
         book.add(Code.TEMPLATE_NOT_XLPLAN)
         return
+    parts.scan_sheet(META_SHEET)  # every sheet is screened before calamine reads it
     rows = workbook.get_sheet_by_name(META_SHEET).to_python()
     book.meta = {str(r[0]).strip(): _meta_text(r[1]) for r in rows if len(r) >= 2 and str(r[0]).strip()}
     version = book.meta.get("template_version", "")
@@ -99,7 +170,7 @@ def _read_meta(book: SectionWorkbook, workbook: python_calamine.CalamineWorkbook
 def _meta_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return _INVISIBLE.sub("", str(value)).strip()
 
 
 def _read_sheet(
@@ -107,10 +178,12 @@ def _read_sheet(
     workbook: python_calamine.CalamineWorkbook,
     parts: WorkbookParts,
     layout: SheetLayout,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> None:
-    sheet_name = _find_sheet(book, workbook, layout)
+    sheet_name = _find_sheet(book, workbook, parts, layout)
     if sheet_name is None:
         return
+    parts.scan_sheet(sheet_name)  # screened before calamine reads it
     sheet = workbook.get_sheet_by_name(sheet_name)
     grid = sheet.to_python(skip_empty_area=False)
     header_row, letters = _locate_headers(book, layout, sheet_name, grid)
@@ -125,21 +198,28 @@ def _read_sheet(
     want_percent = any(layout.column(f).kind is Kind.NUMBER for f in positions)
     scan = parts.scan_sheet(sheet_name, want_percent=want_percent)
 
+    hidden_reported: set[str] = set()
     for row_index in range(first_data_row - 1, len(grid)):
         row = grid[row_index]
         excel_row = row_index + 1
         raw_cells = {f: (row[i - 1] if i - 1 < len(row) else "") for f, i in positions.items()}
-        formula_cells = {f for f, i in positions.items() if cell_address(excel_row, i) in scan.formulas_without_value}
+        formula_cells = {f for f, i in positions.items() if scan.formula_without_value(excel_row, i)}
         if all(v in ("", None) for v in raw_cells.values()) and not formula_cells:
             continue
+        _check_hidden(book, layout, sheet_name, scan, excel_row, raw_cells, positions, hidden_reported)
         record = {c.field: None for c in layout.columns}
         for field_name, raw in raw_cells.items():
             column = layout.column(field_name)
             address = cell_address(excel_row, positions[field_name])
             if field_name in formula_cells:
                 book.add(Code.FORMULA_NO_VALUE, sheet=sheet_name, cell=address, column=column.header, value=address)
+            if isinstance(raw, float) and not math.isfinite(raw):
+                raw = "#NUM!"  # 1e309 or NaN in the XML: no number Excel can hold, shown as Excel would
+            if isinstance(raw, str):
+                raw = _checked_text(book, sheet_name, address, column.header, raw, limits)
             normalized = normalize_cell(column, raw)
-            if column.kind is Kind.NUMBER and address in scan.percent_cells and isinstance(normalized.value, float):
+            percent = scan.percent(excel_row, positions[field_name])
+            if column.kind is Kind.NUMBER and percent and isinstance(normalized.value, float):
                 normalized = percent_to_points(normalized.value)
             if normalized.changed:
                 book.add(
@@ -156,6 +236,59 @@ def _read_sheet(
         table.records.append(record)
 
 
+def _checked_text(book: SectionWorkbook, sheet: str, cell: str, header: str, text: str, limits: ReadLimits) -> str:
+    """Strip invisible control characters (info) and warn on absurdly long text (kept)."""
+    found = sorted(set(_INVISIBLE.findall(text)))
+    if found:
+        text = _INVISIBLE.sub("", text)
+        shown = "、".join(f"U+{ord(c):04X}" for c in found[:5]) + ("…" if len(found) > 5 else "")
+        book.add(Code.CONTROL_CHARACTERS, sheet=sheet, cell=cell, column=header, value=text[:100], chars=shown)
+    if len(text) > limits.max_cell_chars:
+        book.add(
+            Code.CELL_TOO_LONG,
+            sheet=sheet,
+            cell=cell,
+            column=header,
+            value=text[:100],
+            length=f"{len(text):,}",
+            limit=f"{limits.max_cell_chars:,}",
+        )
+    return text
+
+
+def _check_hidden(
+    book: SectionWorkbook,
+    layout: SheetLayout,
+    sheet: str,
+    scan: SheetParts,
+    row: int,
+    raw_cells: dict[str, object],
+    positions: dict[str, int],
+    reported: set[str],
+) -> None:
+    """Values in hidden rows or columns are read, with a warning at the first such cell."""
+    filled = [f for f, v in raw_cells.items() if v not in ("", None)]
+    if filled and scan.row_hidden(row):
+        first = min(filled, key=positions.__getitem__)
+        book.add(
+            Code.ROW_HIDDEN,
+            sheet=sheet,
+            cell=cell_address(row, positions[first]),
+            column=layout.column(first).header,
+            value=f"{row}行目",
+            row=row,
+        )
+    for field_name in filled:
+        if field_name not in reported and scan.column_hidden(positions[field_name]):
+            reported.add(field_name)
+            book.add(
+                Code.COLUMN_HIDDEN,
+                sheet=sheet,
+                cell=cell_address(row, positions[field_name]),
+                column=layout.column(field_name).header,
+            )
+
+
 def _shown(value: object) -> str:
     if value is None:
         return "（空欄）"
@@ -164,7 +297,9 @@ def _shown(value: object) -> str:
     return str(value)
 
 
-def _find_sheet(book: SectionWorkbook, workbook: python_calamine.CalamineWorkbook, layout: SheetLayout) -> str | None:
+def _find_sheet(
+    book: SectionWorkbook, workbook: python_calamine.CalamineWorkbook, parts: WorkbookParts, layout: SheetLayout
+) -> str | None:
     names = workbook.sheet_names
     if layout.name in names:
         return layout.name
@@ -173,6 +308,7 @@ def _find_sheet(book: SectionWorkbook, workbook: python_calamine.CalamineWorkboo
     for name in names:
         if name in known:
             continue
+        parts.scan_sheet(name)
         head = workbook.get_sheet_by_name(name).to_python(nrows=_HEADER_SEARCH_ROWS)
         found = max((len(wanted & {str(v).strip() for v in r}) for r in head), default=0)
         if found >= max(2, len(wanted) // 2):
@@ -244,7 +380,7 @@ def _check_merges(
     for (r0, c0), (r1, c1) in merges:
         if r1 + 1 < header_row:
             continue  # the banner row above the headers may be merged
-        touched = [c for c in range(c0 + 1, c1 + 2) if c in input_columns]
+        touched = sorted(c for c in input_columns if c0 + 1 <= c <= c1 + 1)  # never loop over a huge merge
         if not touched:
             continue
         header = layout.column(by_index[touched[0]]).header

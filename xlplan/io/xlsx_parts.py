@@ -1,112 +1,175 @@
-"""Structure that the value reader cannot see, read from the workbook's zip/XML parts.
+"""Structure read from the workbook's zip/XML parts, streamed and guarded, before calamine runs.
 
-python-calamine gives values fast; it does not say which cells hold a formula without a
-saved result, nor which cells carry a percent number format (Excel stores "22.6%" typed by a
-person as 0.226). This module answers exactly those two questions, streaming the XML.
+python-calamine gives values fast, but it does not say which cells hold a formula without a
+saved result, which carry a percent number format (Excel stores "22.6%" as 0.226) or which
+rows, columns and sheets are hidden; and it trusts the file. `scan_package` streams every part
+of the package once (see `limits` for the zip checks), parses the parts calamine will read with
+expat, refusing any DTD or entity declaration, and checks the limits on rows, cells and text
+as it goes, mirroring how calamine places cells. Only then is the file handed to calamine.
+
+A sheet's `<dimension ref>` is neither trusted nor used: Excel counts formatted blank cells in
+it, and a hostile file can state anything. The cells themselves are counted.
 """
 
 from __future__ import annotations
 
-import io
-import posixpath
-import re
-import zipfile
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from xml.etree import ElementTree
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from xml.parsers import expat
 
-__all__ = ["SheetParts", "WorkbookParts"]
+from ..core.findings import Code
+from .limits import DEFAULT_LIMITS, InputRefused, MemberSpan, ReadLimits, check_members, inflate, open_package
+from .sheet_scan import SheetParts, SheetScanner
+from .xml_scan import Budget, Relationships, SharedStrings, Styles, WorkbookSheets, guarded_parser
 
-_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_PERCENT_BUILTIN = {9, 10}
-_QUOTED = re.compile(r'"[^"]*"|\\.')
+__all__ = ["SheetEntry", "SheetParts", "WorkbookParts", "scan_package"]
+
+_XML_SUFFIXES = (".xml", ".rels", ".vml")
+_DECLARATIONS = tuple(
+    text.encode(encoding) for text in ("<!DOCTYPE", "<!ENTITY") for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+)
+_RELS = "xl/_rels/workbook.xml.rels"
+_WORKBOOK = "xl/workbook.xml"
+_STYLES = "xl/styles.xml"
+_STRINGS = "xl/sharedStrings.xml"
 
 
-@dataclass(slots=True)
-class SheetParts:
-    """What the XML of one sheet says about its cells."""
+@dataclass(frozen=True, slots=True)
+class SheetEntry:
+    """A sheet as the workbook lists it: name, visibility and the part holding its cells."""
 
-    formulas_without_value: set[str] = field(default_factory=set)
-    percent_cells: set[str] = field(default_factory=set)
+    name: str
+    state: str = "visible"  # visible | hidden | veryHidden
+    part: str = ""  # zip member name, "" when the package lacks it
 
 
 class WorkbookParts:
-    """Lazy access to the parts of an .xlsx package held in memory."""
+    """The sheets of a package and what their XML says about each cell.
 
-    def __init__(self, data: bytes) -> None:
-        self._zip = zipfile.ZipFile(io.BytesIO(data))
-        self._sheet_paths: dict[str, str] | None = None
-        self._percent_styles: set[int] | None = None
+    Created, it has screened the whole container (every member inflated and counted, no DTD
+    anywhere) and parsed what calamine reads on opening (relationships, workbook, styles,
+    shared strings). Each sheet is screened on first request (`scan_sheet`), which the reader
+    makes before asking calamine for that sheet: sheets nobody reads cost nothing.
+
+    :param data: the file's bytes.
+    :param limits: what the file may cost; the first breach raises `InputRefused`.
+    """
+
+    def __init__(self, data: bytes, limits: ReadLimits = DEFAULT_LIMITS) -> None:
+        archive = open_package(data, limits)
+        try:
+            spans = check_members(archive, data, limits)
+        finally:
+            archive.close()
+        self._screen = _Screen(data, spans, limits)
+        self.sheets = self._screen.open()
 
     def close(self) -> None:
-        """Release the archive."""
-        self._zip.close()
+        """Nothing to release: the package is held in memory by the caller."""
 
     def sheet_paths(self) -> dict[str, str]:
-        """Sheet name → part name (xl/worksheets/sheet3.xml)."""
-        if self._sheet_paths is None:
-            rels = ElementTree.fromstring(self._zip.read("xl/_rels/workbook.xml.rels"))
-            targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_NS_PKG_REL}Relationship")}
-            workbook = ElementTree.fromstring(self._zip.read("xl/workbook.xml"))
-            paths: dict[str, str] = {}
-            for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
-                target = targets.get(sheet.get(f"{_NS_REL}id"), "")
-                if target:
-                    part = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
-                    paths[sheet.get("name", "")] = posixpath.normpath(part)
-            self._sheet_paths = paths
-        return self._sheet_paths
+        """Sheet name → part name (xl/worksheets/sheet3.xml); the first sheet of a name wins."""
+        paths: dict[str, str] = {}
+        for entry in self.sheets:
+            paths.setdefault(entry.name, entry.part)
+        return paths
 
-    def percent_styles(self) -> set[int]:
-        """Indexes of cell formats (cellXfs) whose number format shows a percent."""
-        if self._percent_styles is None:
-            self._percent_styles = set()
-            try:
-                styles = ElementTree.fromstring(self._zip.read("xl/styles.xml"))
-            except KeyError:
-                return self._percent_styles
-            custom = {
-                int(fmt.get("numFmtId", "0")): fmt.get("formatCode", "") for fmt in styles.iter(f"{_NS_MAIN}numFmt")
-            }
-            percent_ids = set(_PERCENT_BUILTIN)
-            percent_ids.update(i for i, code in custom.items() if "%" in _QUOTED.sub("", code))
-            xfs = styles.find(f"{_NS_MAIN}cellXfs")
-            if xfs is not None:
-                for index, xf in enumerate(xfs.iter(f"{_NS_MAIN}xf")):
-                    if int(xf.get("numFmtId", "0")) in percent_ids:
-                        self._percent_styles.add(index)
-        return self._percent_styles
+    def scan_sheet(self, sheet_name: str, *, want_percent: bool = True) -> SheetParts:
+        """Screen a sheet (once) and say what its XML holds; raise `InputRefused` at a breach.
 
-    def scan_sheet(self, sheet_name: str, *, want_percent: bool) -> SheetParts:
-        """Find formula cells with no saved value and, if asked, percent-formatted cells."""
-        result = SheetParts()
-        part = self.sheet_paths().get(sheet_name)
-        if part is None:
-            return result
-        with self._zip.open(part) as raw:
-            data = raw.read()
-        if b"<f" not in data and not want_percent:
-            return result
-        percent = self.percent_styles() if want_percent else set()
-        for cell in _iter_cells(data):
-            ref = cell.get("r", "")
-            formula = cell.find(f"{_NS_MAIN}f")
-            if formula is not None:
-                value = cell.find(f"{_NS_MAIN}v")
-                if value is None or not (value.text or "").strip():
-                    result.formulas_without_value.add(ref)
-            style = cell.get("s")
-            if percent and style is not None and int(style) in percent:
-                result.percent_cells.add(ref)
-        return result
+        Call it before reading the sheet with calamine. Empty when the sheet has no part.
+        """
+        part = self.sheet_paths().get(sheet_name, "")
+        return self._screen.sheet(sheet_name, part) if part else SheetParts()
 
 
-def _iter_cells(data: bytes) -> Iterable[ElementTree.Element]:
-    """Stream `<c>` elements, clearing each row once done so memory stays flat."""
-    for _, element in ElementTree.iterparse(io.BytesIO(data), events=("end",)):
-        if element.tag == f"{_NS_MAIN}c":
-            yield element
-        elif element.tag == f"{_NS_MAIN}row":
-            element.clear()
+def scan_package(data: bytes, limits: ReadLimits = DEFAULT_LIMITS) -> WorkbookParts:
+    """Screen a whole .xlsx package held in memory, every sheet included; raise `InputRefused`.
+
+    :param data: the file's bytes.
+    :param limits: what the file may cost.
+    """
+    parts = WorkbookParts(data, limits)
+    for name in parts.sheet_paths():
+        parts.scan_sheet(name)
+    return parts
+
+
+class _Screen:
+    """Inflate every member within a budget, refuse declarations, parse what calamine reads."""
+
+    def __init__(self, data: bytes, spans: dict[str, MemberSpan], limits: ReadLimits) -> None:
+        self.data = data
+        self.spans = spans
+        self.limits = limits
+        self.by_key = {name.lower(): name for name in spans}  # calamine ignores ASCII case
+        self.budget = limits.max_uncompressed_bytes
+        self.done: set[str] = set()
+        self.contents = Budget(limits)
+        self.scans: dict[str, SheetParts] = {}
+        self.strings = SharedStrings(limits.max_shared_strings)
+        self.percent: frozenset[int] = frozenset()
+
+    def open(self) -> list[SheetEntry]:
+        """What calamine reads on opening, parsed; every other member but the sheets, verified."""
+        targets = Relationships(self.limits.max_parts + self.limits.max_sheets)
+        self._parse(_RELS, targets.handlers())
+        workbook = WorkbookSheets(targets.targets, self.limits.max_sheets)
+        self._parse(_WORKBOOK, workbook.handlers())
+        styles = Styles()
+        self._parse(_STYLES, styles.handlers())
+        self.percent = styles.percent()
+        self._parse(_STRINGS, self.strings.handlers())
+        sheets = [SheetEntry(name, state, self.by_key.get(path.lower(), "")) for name, state, path in workbook.sheets]
+        parts = [entry.part for entry in sheets if entry.part]
+        if len(set(parts)) < len(parts) or self.done & set(parts):
+            raise InputRefused(Code.FILE_UNREADABLE, reason="複数のシートが同じ部品を参照しています")
+        for name in self.spans:
+            if name not in self.done and name not in parts:
+                self._verify(name)
+        return sheets
+
+    def sheet(self, sheet: str, part: str) -> SheetParts:
+        """Screen one sheet's part (once) and return what it holds."""
+        if part not in self.scans:
+            scanner = SheetScanner(sheet, self.strings.lengths, self.percent, self.limits, self.contents)
+            self._parse(part, scanner.handlers())
+            self.scans[part] = scanner.parts
+        return self.scans[part]
+
+    def _chunks(self, name: str) -> Iterable[bytes]:
+        """Inflate one member within the budget, refusing DTD and entity declarations."""
+        self.done.add(name)
+        xml_like = name.lower().endswith(_XML_SUFFIXES)
+        tail = b""
+        first = True
+        for chunk in inflate(self.data, self.spans[name], self.budget):
+            self.budget -= len(chunk)
+            if first:
+                xml_like = xml_like or chunk.lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n\x00").startswith(b"<")
+                first = False
+            if xml_like:
+                window = tail + chunk
+                if any(pattern in window for pattern in _DECLARATIONS):
+                    raise InputRefused(Code.XML_ENTITIES, value=name, part=name)
+                tail = window[-32:]
+            yield chunk
+
+    def _verify(self, name: str) -> None:
+        for _ in self._chunks(name):
+            pass
+
+    def _parse(self, wanted: str, handlers: dict[str, Callable[..., None]]) -> None:
+        """Stream a member (looked up ignoring case) through a guarded expat parser."""
+        name = self.by_key.get(wanted.lower())
+        if name is None or name in self.done:
+            return
+        parser = guarded_parser(name)
+        for attribute, handler in handlers.items():
+            setattr(parser, attribute, handler)
+        try:
+            for chunk in self._chunks(name):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+        except expat.ExpatError as error:
+            raise InputRefused(Code.FILE_UNREADABLE, reason=f"XMLの誤り（{name}）: {error}") from None

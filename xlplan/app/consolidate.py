@@ -1,0 +1,397 @@
+"""`xlplan consolidate`: section workbooks in, the master plan (第2.x版) out.
+
+Reads every workbook under the folders (lock files, masters and non-workbooks are noted and
+skipped), checks each exactly as `xlplan check` does, merges them (`core.merge`), grades
+the merged plan (`core.grading`), compares it with the roster and the previous master, and
+writes the master atomically. Inputs are only ever read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from ..core.coverage import not_returned_measures, roster_findings
+from ..core.enums import Severity
+from ..core.findings import Code, FileReport, Finding
+from ..core.fiscal import fy_label
+from ..core.grade_rules import GradeRules
+from ..core.grading import MeasureGrade, grade_plan
+from ..core.kpi_years import carry_kpi_years
+from ..core.layout import MEASURES
+from ..core.master_view import budget_by_pillar, grade_column
+from ..core.merge import SectionInput, lifecycle_sources, merge_sections
+from ..core.model import Plan
+from ..core.provenance import cell_of
+from ..core.tables import SectionWorkbook
+from ..errors import UsageError
+from ..io.master_reader import is_master, read_master
+from ..io.master_writer import MasterContent, write_master
+from ..io.reader import read_section_workbook
+from ..io.roster import read_roster
+from ..io.rules_file import load_rules
+from .check import CheckedWorkbook, check_workbooks
+from .inputs import Input, scan_inputs
+
+__all__ = ["ConsolidationResult", "InputFile", "Progress", "consolidate", "read_all"]
+
+DEFAULT_VERSION = "2.0"
+PARALLEL_FROM = 40  # files: below this, starting worker processes costs more than it saves
+
+
+class Progress(Protocol):
+    """What `consolidate` reports while it works (the CLI draws a progress bar from it)."""
+
+    def phase(self, label: str, total: int | None = None) -> None:
+        """A new phase starts (読み込み, 検証, 統合, 書き出し); `total` steps when known."""
+
+    def advance(self, steps: int = 1) -> None:
+        """Steps of the current phase are done."""
+
+
+class _Silent:
+    def phase(self, label: str, total: int | None = None) -> None:
+        pass
+
+    def advance(self, steps: int = 1) -> None:
+        pass
+
+
+@dataclass(slots=True)
+class InputFile:
+    """One file found under the folders and what became of it."""
+
+    path: str
+    section: str
+    status: str  # merged | skipped | other-year | master
+    report: FileReport
+
+    @property
+    def errors(self) -> int:
+        """Errors found in the file."""
+        return self.report.count(Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        """Warnings found in the file."""
+        return self.report.count(Severity.WARNING)
+
+
+@dataclass(slots=True)
+class ConsolidationResult:
+    """What `consolidate` did: the master written, the merged plan, grades and every finding."""
+
+    output: Path
+    plan: Plan
+    inputs: list[InputFile]
+    findings: list[Finding]
+    grades: list[MeasureGrade] = field(default_factory=list)
+    missing_sections: list[str] = field(default_factory=list)
+    not_returned: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        """Error findings, all files and the merge together."""
+        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def conflicts(self) -> list[Finding]:
+        """The conflict findings: the same measure or project sent with different values."""
+        return [f for f in self.findings if f.code is Code.CONSOLIDATION_CONFLICT]
+
+    @property
+    def ok(self) -> bool:
+        """True when no finding is an error."""
+        return self.errors == 0
+
+    def summary(self) -> dict[str, Any]:
+        """The document `xlplan consolidate --json` prints."""
+        _, total = budget_by_pillar(self.plan)
+        grades = Counter(grade_column(g) for g in self.grades)
+        return {
+            "output": str(self.output),
+            "plan": {"name": self.plan.name, "version": self.plan.version, "fiscal_year": self.plan.evaluated_fy},
+            "inputs": {
+                "files": len(self.inputs),
+                "merged": sum(1 for i in self.inputs if i.status == "merged"),
+                "skipped": sum(1 for i in self.inputs if i.status != "merged"),
+                "with_errors": sum(1 for i in self.inputs if i.errors),
+            },
+            "measures": len(self.plan.measures),
+            "projects": len(self.plan.projects),
+            "errors": self.errors,
+            "warnings": sum(1 for f in self.findings if f.severity is Severity.WARNING),
+            "conflicts": [
+                {
+                    "file": f.file,
+                    "sheet": f.sheet,
+                    "cell": f.cell,
+                    "column": f.column,
+                    "value": f.value,
+                    "other": dict(f.params).get("other", ""),
+                    "other_value": dict(f.params).get("other_value", ""),
+                }
+                for f in self.conflicts
+            ],
+            "missing_sections": list(self.missing_sections),
+            "not_returned_measures": list(self.not_returned),
+            "grades": dict(sorted(grades.items())),
+            "budget": {
+                "initial": total.initial,
+                "final_budget": total.final_budget,
+                "settlement": total.settlement,
+                "execution_rate": round(total.execution_rate, 4) if total.execution_rate is not None else None,
+            },
+            "files": [
+                {"path": i.path, "section": i.section, "status": i.status, "errors": i.errors, "warnings": i.warnings}
+                for i in self.inputs
+            ],
+        }
+
+
+def consolidate(
+    paths: Iterable[Path],
+    output: Path,
+    *,
+    plan_version: str | None = None,
+    fiscal_year: int | None = None,
+    roster: Path | None = None,
+    previous: Path | None = None,
+    rules: GradeRules | Path | None = None,
+    cards: bool = True,
+    jobs: int | None = 1,
+    progress: Progress | None = None,
+) -> ConsolidationResult:
+    """Consolidate section workbooks into the master plan and write it atomically.
+
+    :param paths: section workbooks and folders holding them.
+    :param output: the master .xlsx to write.
+    :param plan_version: the version of the master (2.1 → 第2.1版); default: the workbooks' or the previous master's.
+    :param fiscal_year: the evaluated year; default: the year most workbooks are stamped with.
+    :param roster: a file listing the sections expected to reply (missing ones are listed).
+    :param previous: the previous master (its order is kept; measures nobody returned are listed).
+    :param rules: grade rules, or a rules file (default: Akita's).
+    :param cards: write the printable measure cards.
+    :param jobs: processes reading the workbooks: 1 (default) reads in this process; None picks one per
+        CPU (up to 8) for 40 files or more. Worker processes are spawned, so a script calling this with
+        jobs != 1 needs the ``if __name__ == "__main__":`` guard (the ``xlplan`` command has it).
+    :param progress: receives progress (phases and steps).
+    :raises UsageError: when the output would overwrite an input, or no fiscal year can be told.
+    """
+    progress = progress or _Silent()
+    output = Path(output)
+    paths = list(paths)
+    items = scan_inputs(paths)  # links out of a folder and unlistable folders come back refused
+    files = [item.path for item in items if item.refused is None]
+    if any(_same_file(f, output) for f in files) or (previous and _same_file(previous, output)):
+        raise UsageError(f"出力先 {output} が入力ファイルと同じです。別のファイル名を -o で指定してください。")
+    grade_rules = rules if isinstance(rules, GradeRules) else load_rules(rules)
+    previous_master = read_master(previous) if previous else None
+    roster_entries = [(e.section, e.cell) for e in read_roster(roster)] if roster is not None else None
+
+    progress.phase("読み込み", len(files))
+    read = iter(read_all(files, jobs=jobs, progress=progress))
+    books = [_refused(item) if item.refused else next(read) for item in items]
+    year = fiscal_year or _common_year(books) or (previous_master.plan.evaluated_fy if previous_master else None)
+    if year is None:
+        raise UsageError("評価する年度が分かりません。--fiscal-year で指定してください（例: R6）。")
+
+    progress.phase("検証", None)
+    checked = check_workbooks(books)
+    inputs, merge_inputs = _sort_inputs(checked, year)
+    inputs += _other_files(paths, files)
+
+    progress.phase("統合", None)
+    previous_order = [m.measure_id for m in previous_master.plan.measures] if previous_master else []
+    merged = merge_sections(merge_inputs, year, previous_order=previous_order)
+    measures = merged.measures
+    if previous_master is not None:  # later years' targets and older actuals live in the master only
+        measures = carry_kpi_years(measures, previous_master.plan.measures, year)
+    plan = Plan(
+        name=_most_common(b.meta.get("plan_name", "") for b in books if b.readable)
+        or (previous_master.plan.name if previous_master else Plan().name),
+        version=plan_version
+        or _most_common(b.meta.get("plan_version", "") for b in books if b.readable)
+        or (previous_master.plan.version if previous_master else DEFAULT_VERSION),
+        period=previous_master.plan.period if previous_master else Plan().period,
+        evaluated_fy=year,
+        measures=measures,
+        projects=merged.projects,
+    )
+    grades = grade_plan(plan, grade_rules, fiscal_year=year)
+    findings = [f for i in inputs for f in i.report.findings]
+    findings += merged.findings
+    findings += _mismatches(plan, grades, findings)
+    missing: list[str] = []
+    if roster_entries is not None:
+        returned = {i.section: i.path for i in reversed(inputs) if i.section and i.status == "merged"}
+        missing, roster_found = roster_findings(roster_entries, returned, roster_file=str(roster))
+        findings += roster_found
+    not_returned: list[str] = []
+    if previous_master is not None:
+        not_returned, gone = not_returned_measures(previous_master.plan, (m.measure_id for m in plan.measures))
+        findings += gone
+
+    progress.phase("書き出し", None)
+    content = MasterContent(
+        plan=plan,
+        grades=grades,
+        findings=findings,
+        stage_sources=merged.stage_sources,
+        sections_by_file={i.path: i.section for i in inputs},
+        inputs=len(inputs),
+        inputs_merged=len(merge_inputs),
+        missing_sections=missing,
+        not_returned=not_returned,
+        generated_at=dt.datetime.now().replace(microsecond=0),
+        cards=cards,
+        kpi_years=True,
+    )
+    write_master(output, content)
+    return ConsolidationResult(output, plan, inputs, findings, grades, missing, not_returned)
+
+
+def _refused(item: Input) -> SectionWorkbook:
+    return SectionWorkbook(path=str(item.path), findings=[item.refused] if item.refused else [], readable=False)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def read_all(
+    files: Sequence[Path], *, jobs: int | None = None, progress: Progress | None = None
+) -> list[SectionWorkbook]:
+    """Read every file, in order, in several processes when there are many (reading is the bulk of the work).
+
+    :param files: the files to read.
+    :param jobs: processes to use; None picks one per CPU (up to 8) from `PARALLEL_FROM` files on.
+    :param progress: advanced once per file read.
+    """
+    progress = progress or _Silent()
+    if jobs is None:
+        jobs = min(os.cpu_count() or 1, 8) if len(files) >= PARALLEL_FROM else 1
+    books: list[SectionWorkbook] = []
+    if jobs > 1:
+        try:
+            # spawn, not fork: the caller may run threads (a progress bar), which fork would copy mid-step
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+                for book in pool.map(_read_safely, files, chunksize=max(1, min(16, len(files) // (jobs * 4)))):
+                    books.append(book)
+                    progress.advance()
+            return books
+        except (BrokenProcessPool, OSError, PermissionError):
+            pass  # no worker processes here (a locked-down PC): read the rest in this process
+    for path in files[len(books) :]:
+        books.append(_read_safely(path))
+        progress.advance()
+    return books
+
+
+def _read_safely(path: Path) -> SectionWorkbook:
+    try:
+        book = read_section_workbook(path)
+    except Exception as error:  # the reader reports bad files itself; this is the last net
+        book = SectionWorkbook(path=str(path), readable=False)
+        book.add(Code.FILE_UNREADABLE, reason=f"{type(error).__name__}: {error}"[:200])
+        return book
+    if not book.readable and is_master(book.meta):
+        book.findings = [Finding.of(Code.FILE_IS_MASTER, file=book.path, value=book.meta.get("plan_version", ""))]
+    return book
+
+
+# System files that appear in shared folders and mean nothing to HQ.
+_SYSTEM_FILES = frozenset({"thumbs.db", "desktop.ini"})
+
+
+def _other_files(paths: Sequence[Path], taken: Sequence[Path]) -> list[InputFile]:
+    """Files under the folders that are not workbooks (a PDF sent instead, a memo): noted, not read."""
+    seen = set(taken)
+    found = []
+    for folder in paths:
+        if not folder.is_dir():
+            continue
+        for directory, _, names in os.walk(folder, followlinks=False):
+            for name in sorted(names):
+                path = Path(directory, name)
+                skip = name.startswith(".") or name.lower() in _SYSTEM_FILES or path.is_symlink()
+                if skip or path in seen:
+                    continue  # a link is never followed, not even to say what it is
+                seen.add(path)
+                note = Finding.of(Code.FILE_NOT_WORKBOOK, file=str(path), severity=Severity.INFO)
+                found.append(InputFile(str(path), "", "skipped", FileReport(str(path), [note], skipped=True)))
+    return sorted(found, key=lambda item: item.path)
+
+
+def _common_year(books: Sequence[SectionWorkbook]) -> int | None:
+    years = Counter(b.fiscal_year for b in books if b.readable and b.fiscal_year)
+    return years.most_common(1)[0][0] if years else None
+
+
+def _most_common(values: Iterable[str]) -> str:
+    found = Counter(v for v in values if v)
+    return found.most_common(1)[0][0] if found else ""
+
+
+def _sort_inputs(checked: Sequence[CheckedWorkbook], year: int) -> tuple[list[InputFile], list[SectionInput]]:
+    """What becomes of each file, and the readable ones of the year to merge (input order)."""
+    inputs: list[InputFile] = []
+    merge_inputs: list[SectionInput] = []
+    for item in checked:
+        book, report = item.book, item.report
+        if item.content is None:
+            status = "master" if any(f.code is Code.FILE_IS_MASTER for f in report.findings) else "skipped"
+        elif book.fiscal_year is not None and book.fiscal_year != year:
+            status = "other-year"
+            report.findings.append(
+                Finding.of(
+                    Code.INPUT_FISCAL_YEAR_MISMATCH,
+                    file=book.path,
+                    value=fy_label(book.fiscal_year),
+                    expected=fy_label(year),
+                )
+            )
+        else:
+            status = "merged"
+            merge_inputs.append(SectionInput(book.path, book.section, item.content, lifecycle_sources(book)))
+        inputs.append(InputFile(book.path, book.section, status, report))
+    return inputs, merge_inputs
+
+
+def _mismatches(plan: Plan, grades: Sequence[MeasureGrade], known: Sequence[Finding]) -> list[Finding]:
+    """A self-grade-mismatch warning at each 自己評価 cell that differs from the computed grade."""
+    already = {(f.file, f.sheet, f.cell) for f in known if f.code is Code.SELF_GRADE_MISMATCH}
+    measures = {m.measure_id: m for m in plan.measures}
+    found = []
+    for grade in grades:
+        measure = measures.get(grade.measure_id)
+        if not grade.mismatch or measure is None or measure.source is None:
+            continue
+        source = measure.source
+        cell = cell_of(source, MEASURES, "self_grade")
+        if (source.file, source.sheet, cell) in already:
+            continue
+        found.append(
+            Finding.of(
+                Code.SELF_GRADE_MISMATCH,
+                file=source.file,
+                sheet=source.sheet,
+                cell=cell,
+                column=MEASURES.column("self_grade").header,
+                value=grade.self_grade,
+                computed=grade.grade or "判定不可",
+            )
+        )
+    return found

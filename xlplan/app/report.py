@@ -1,0 +1,102 @@
+"""`xlplan report`: the council pack from a master plan — HTML report, card PDF, open data.
+
+Everything goes into one folder: `report.html` (self-contained, Japanese), `cards.pdf` (one
+page or more per measure, printed by LibreOffice headless) and the open-data CSVs. The
+findings are those of `xlplan lint`, so the report and the 監査観点 sheet agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..core.findings import Finding
+from ..core.grading import MeasureGrade
+from ..core.model import Plan
+from ..io.atomic import atomic_output
+from ..report.cards_pdf import write_cards_pdf
+from ..report.csv_export import open_data_tables, write_csv
+from ..report.html import render_html
+from ..report.view import report_view
+from .lint import LintResult, lint_master
+
+__all__ = ["CARDS_FILE", "REPORT_FILE", "ReportResult", "build_report", "report_master"]
+
+REPORT_FILE = "report.html"
+CARDS_FILE = "cards.pdf"
+PUBLISHED_MODE = 0o644
+
+
+@dataclass(slots=True)
+class ReportResult:
+    """The files of the council pack."""
+
+    directory: Path
+    html: Path
+    pdf: Path | None = None
+    csv: dict[str, Path] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def build_report(
+    plan: Plan,
+    grades: Mapping[str, MeasureGrade],
+    findings: Sequence[Finding],
+    directory: Path,
+    *,
+    pdf: bool = True,
+    fiscal_year: int | None = None,
+    generated_at: dt.datetime | None = None,
+) -> ReportResult:
+    """Write the council pack of a plan into `directory` (created when missing).
+
+    :param plan: the plan.
+    :param grades: computed grades by measure ID.
+    :param findings: the audit findings.
+    :param directory: the output folder.
+    :param pdf: print the measure cards to PDF (needs LibreOffice).
+    :param fiscal_year: the evaluated year (default: the plan's).
+    :param generated_at: the time printed on the report (default: now).
+    """
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    tables = open_data_tables(plan, grades, findings, fiscal_year=fiscal_year)
+    result = ReportResult(directory=directory, html=directory / REPORT_FILE, findings=list(findings))
+    for table in tables:
+        result.csv[table.name] = write_csv(directory / table.name, table)
+    files = {name: table.title for name, table in zip(result.csv, tables, strict=True)}
+    if pdf:
+        result.pdf = write_cards_pdf(directory / CARDS_FILE, plan, grades)
+        files = {CARDS_FILE: "施策カード（施策ごとに1ページ以上、PDF）", **files}
+    view = report_view(plan, grades, findings, fiscal_year=fiscal_year, generated_at=generated_at)
+    with atomic_output(result.html) as tmp:
+        tmp.write_text(render_html(view, files=files), encoding="utf-8")
+    for path in (result.html, result.pdf, *result.csv.values()):
+        if path is not None:
+            path.chmod(PUBLISHED_MODE)  # atomic writes start private (0600); these are for the web page
+    return result
+
+
+def report_master(
+    path: Path,
+    directory: Path,
+    *,
+    previous: Path | None = None,
+    rules: Path | None = None,
+    fiscal_year: int | None = None,
+    pdf: bool = True,
+) -> tuple[ReportResult, LintResult]:
+    """Lint a master, then write its council pack.
+
+    :param path: the master workbook.
+    :param directory: the output folder.
+    :param previous: last year's master (for the two-year checks).
+    :param rules: the rules file (grade rules and `[lint]` thresholds).
+    :param fiscal_year: the evaluated year (default: the master's).
+    :param pdf: print the measure cards to PDF.
+    """
+    lint = lint_master(path, previous=previous, rules=rules, fiscal_year=fiscal_year)
+    result = build_report(lint.plan, lint.grades, lint.findings, directory, pdf=pdf, fiscal_year=fiscal_year)
+    return result, lint

@@ -1,0 +1,60 @@
+"""`xlplan report`: the council pack (HTML report, card PDF, open-data CSV) from a master plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..app.report import report_master
+from ..core.enums import Severity
+from .options import FiscalYear
+
+__all__ = ["report"]
+
+
+@click.command()
+@click.argument("master", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="出力先フォルダ（report.html、cards.pdf、CSVを書き出します）。",
+)
+@click.option(
+    "--previous",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="前年度のマスター（2年度にわたる点検に使います）。",
+)
+@click.option(
+    "--rules",
+    "rules_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="評価基準ファイル（TOML）。省略時は秋田市の基準（xlplan/rules/akita.toml）。",
+)
+@click.option("--fiscal-year", type=FiscalYear(), default=None, help="評価する年度（省略時はマスターの年度）。")
+@click.option("--no-pdf", is_flag=True, help="施策カードのPDF（LibreOfficeが必要）を作りません。")
+def report(
+    master: Path,
+    directory: Path,
+    previous: Path | None,
+    rules_path: Path | None,
+    fiscal_year: int | None,
+    no_pdf: bool,
+) -> None:
+    """Write the council pack of a master plan: report.html, cards.pdf and open data (CSV)."""
+    result, lint = report_master(
+        master, directory, previous=previous, rules=rules_path, fiscal_year=fiscal_year, pdf=not no_pdf
+    )
+    warnings = sum(1 for f in lint.findings if f.severity is Severity.WARNING)
+    infos = sum(1 for f in lint.findings if f.severity is Severity.INFO)
+    click.echo(f"報告書: {result.html}")
+    if result.pdf:
+        click.echo(f"施策カード（PDF）: {result.pdf}")
+    for name, path in result.csv.items():
+        click.echo(f"オープンデータ（{name}）: {path}")
+    click.echo(f"監査観点の指摘: 警告 {warnings} 件、情報 {infos} 件（xlplan lint {master} で詳細を表示）")

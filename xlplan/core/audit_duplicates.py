@@ -1,0 +1,88 @@
+"""Near-duplicate measures that differ only by owning section (opinion 11), pure.
+
+The audit found eight 「…システムの標準化」 measures, one per section, in the same place of
+the plan (L4659–4673). Japanese names put the kind of action last (「…の標準化」,
+「…の導入」) and the object first (「戸籍システム」), so two measures are candidates when they
+sit under the same hierarchy path, their names end alike for at least
+`near_duplicate_min_suffix` characters, and different sections own them. Candidates link
+into groups; every member of a group gets one finding naming the others.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator, Sequence
+
+from .audit_catalog import audit_finding
+from .audit_context import AuditInput
+from .findings import Code, Finding
+from .model import Measure
+
+__all__ = ["near_duplicate", "near_duplicate_groups"]
+
+
+def _normal(name: str) -> str:
+    return unicodedata.normalize("NFKC", name).strip()
+
+
+def _common_suffix(names: Sequence[str]) -> str:
+    if not names:
+        return ""
+    shortest = min(len(n) for n in names)
+    size = 0
+    while size < shortest and len({n[len(n) - size - 1] for n in names}) == 1:
+        size += 1
+    return names[0][len(names[0]) - size :]
+
+
+def near_duplicate_groups(measures: Sequence[Measure], min_suffix: int) -> list[list[Measure]]:
+    """Groups (in plan order) of measures that differ only by owning section.
+
+    :param measures: the plan's measures.
+    :param min_suffix: how many final characters of the names must agree.
+    """
+    parent = list(range(len(measures)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    by_place: dict[tuple[str, ...], list[int]] = {}
+    for i, measure in enumerate(measures):
+        by_place.setdefault(measure.hierarchy, []).append(i)
+    for members in by_place.values():
+        for n, i in enumerate(members):
+            for j in members[n + 1 :]:
+                a, b = measures[i], measures[j]
+                if a.primary_section == b.primary_section:
+                    continue
+                if len(_common_suffix([_normal(a.name), _normal(b.name)])) >= min_suffix:
+                    parent[root(j)] = root(i)
+    groups: dict[int, list[Measure]] = {}
+    for i, measure in enumerate(measures):
+        groups.setdefault(root(i), []).append(measure)
+    return [g for g in groups.values() if len(g) > 1]
+
+
+def near_duplicate(a: AuditInput) -> Iterator[Finding]:
+    """One finding per member of each near-duplicate group (opinion 11)."""
+    for group in near_duplicate_groups(a.plan.measures, a.rules.near_duplicate_min_suffix):
+        pattern = _common_suffix([_normal(m.name) for m in group])
+        hierarchy = " > ".join(group[0].hierarchy)
+        for measure in group:
+            others = "、".join(m.measure_id for m in group if m is not measure)
+            yield audit_finding(
+                Code.AUDIT_NEAR_DUPLICATE,
+                a,
+                measure,
+                "name",
+                "施策名",
+                measure.measure_id,
+                measure=measure.measure_id,
+                name=measure.name,
+                others=others,
+                pattern=pattern,
+                hierarchy=hierarchy,
+            )

@@ -1,0 +1,407 @@
+"""Write the master plan workbook (第2.x版) with XlsxWriter, atomically.
+
+Sheets: 表紙, 一覧 (the list table), 集計 (totals and charts), 評価, 施策カード (printable),
+the data tables 施策 … 財源 (the section layout plus provenance columns), 検証結果 and a very
+hidden _meta. XlsxWriter's constant-memory mode writes row by row, so a master of thousands
+of measures stays small in memory; it is written to a temporary file beside the target and
+renamed into place. `xlplan.io.master_reader` reads the data tables back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import xlsxwriter
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from .. import __version__
+from ..core.cells import column_letter
+from ..core.disassemble import section_records
+from ..core.enums import Severity
+from ..core.findings import Code, Finding, sorted_findings
+from ..core.fiscal import fy_label
+from ..core.grading import MeasureGrade
+from ..core.kpi_years import other_years
+from ..core.layout import MEASURES, Kind, SheetLayout
+from ..core.master_layout import (
+    COVER_SHEET,
+    DATA_SHEETS,
+    FINDINGS_COLUMNS,
+    FINDINGS_SHEET,
+    FIRST_DATA_ROW,
+    GRADES_COLUMNS,
+    GRADES_SHEET,
+    HEADER_ROW,
+    KPI_YEARS_COLUMNS,
+    KPI_YEARS_SHEET,
+    MASTER_FORMAT_VERSION,
+    META_SHEET,
+    MISMATCH_MARK,
+    PROVENANCE_COLUMNS,
+    SEVERITY_LABELS,
+    TableColumn,
+)
+from ..core.master_view import grade_column, pillar_of, shared_marks, stage_label
+from ..core.model import Plan, RowSource
+from .atomic import atomic_output
+from .master_cards import write_cards
+from .master_list import write_list
+from .master_style import Styles
+from .master_summary import write_summary
+
+__all__ = ["MasterContent", "write_master"]
+
+
+@dataclass(frozen=True)
+class MasterContent:
+    """Everything the master shows: the merged plan, grades, findings and what went in."""
+
+    plan: Plan
+    grades: Sequence[MeasureGrade] = ()
+    findings: Sequence[Finding] = ()
+    stage_sources: Mapping[tuple[str, int], RowSource] = field(default_factory=dict)
+    sections_by_file: Mapping[str, str] = field(default_factory=dict)
+    inputs: int = 0  # files found under the folders
+    inputs_merged: int = 0  # readable section workbooks of the year, merged
+    missing_sections: Sequence[str] = ()
+    not_returned: Sequence[str] = ()
+    generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
+    cards: bool = True
+    # Also write the KPI values of years the KPI sheet has no column for (KPI年度値: later years'
+    # targets, older actuals). Off, the master holds the evaluated year only, as a section workbook.
+    kpi_years: bool = False
+
+
+def write_master(path: Path, content: MasterContent) -> Path:
+    """Write the master workbook atomically (a temporary file beside `path`, then one rename).
+
+    :param path: the .xlsx to write; its folder is created when missing.
+    :param content: what to write.
+    """
+    with atomic_output(Path(path)) as tmp:
+        workbook = xlsxwriter.Workbook(
+            str(tmp),
+            {
+                "constant_memory": True,
+                "strings_to_numbers": False,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+            },
+        )
+        try:
+            _write(workbook, content)
+        finally:
+            workbook.close()
+    return Path(path)
+
+
+def _write(workbook: Workbook, content: MasterContent) -> None:
+    styles = Styles(workbook)
+    plan = content.plan
+    workbook.set_properties(
+        {"title": f"{plan.name} 第{plan.version}版", "subject": fy_label(plan.evaluated_fy), "creator": "xlplan"}
+    )
+    grades = {g.measure_id: g for g in content.grades}
+    marks = shared_marks(plan.projects)
+    # Sheets are created in reading order first; constant-memory mode then fills each in turn.
+    cover = workbook.add_worksheet(COVER_SHEET)
+    write_list(workbook, styles, plan, marks, grades)
+    write_summary(workbook, styles, plan, grades)
+    grade_sheet = workbook.add_worksheet(GRADES_SHEET)
+    if content.cards:
+        write_cards(workbook, styles, plan, marks, grades)
+    data_sheets = {layout.key: workbook.add_worksheet(layout.name) for layout in DATA_SHEETS}
+    kpi_years = workbook.add_worksheet(KPI_YEARS_SHEET)
+    findings_sheet = workbook.add_worksheet(FINDINGS_SHEET)
+    meta = workbook.add_worksheet(META_SHEET)
+
+    _write_cover(cover, styles, content)
+    _write_grades(grade_sheet, styles, plan, grades)
+    records = section_records(plan.measures, plan.projects, plan.evaluated_fy)
+    for layout in DATA_SHEETS:
+        rows = zip(records[layout.key], _sources(content, layout.key), strict=True)
+        _write_data_sheet(data_sheets[layout.key], styles, layout, plan, rows)
+    _write_kpi_years(kpi_years, styles, plan if content.kpi_years else replace(plan, measures=()))
+    _write_findings(findings_sheet, styles, content)
+    _write_meta(meta, content)
+    cover.activate()
+
+
+# data tables ---------------------------------------------------------------------------------
+
+
+def _sources(content: MasterContent, key: str) -> Iterator[RowSource | None]:
+    """The source of each row `section_records` yields for a sheet, in the same order."""
+    plan = content.plan
+    if key == "measures":
+        yield from (m.source for m in plan.measures)
+    elif key == "lifecycle":
+        yield from (content.stage_sources.get((m.measure_id, y)) for m in plan.measures for y in sorted(m.stages))
+    elif key == "schedule":
+        yield from (ms.source for m in plan.measures for ms in m.milestones)
+    elif key == "kpi":
+        yield from (k.source for m in plan.measures for k in m.kpis)
+    elif key == "projects":
+        yield from (p.source for p in plan.projects)
+    elif key == "budget":
+        yield from (line.source for p in plan.projects for line in p.lines)
+    elif key == "funding":
+        yield from (line.source for p in plan.projects for line in p.funding)
+
+
+def _write_data_sheet(
+    sheet: Worksheet,
+    styles: Styles,
+    layout: SheetLayout,
+    plan: Plan,
+    rows: Iterator[tuple[Mapping[str, object], RowSource | None]],
+) -> None:
+    columns = layout.columns
+    width = len(columns)
+    last_letter = column_letter(width)
+    banner = f"{layout.title}（マスター）　{plan.name} 第{plan.version}版　{fy_label(plan.evaluated_fy)}"
+    banner += "　― 値のセルは、出典ファイルの出典シートで、この表と同じ列・出典セルの行にあります"
+    for index, column in enumerate(columns):
+        sheet.set_column(index, index, column.width)
+    for offset, column in enumerate(PROVENANCE_COLUMNS):
+        sheet.set_column(width + offset, width + offset, column.width)
+    sheet.write_string(0, 0, banner, styles.banner)
+    for index, column in enumerate(columns):
+        sheet.write_string(HEADER_ROW - 1, index, column.header, styles.header)
+    for offset, column in enumerate(PROVENANCE_COLUMNS):
+        sheet.write_string(HEADER_ROW - 1, width + offset, column.header, styles.provenance_header)
+    row = FIRST_DATA_ROW - 1
+    for record, source in rows:
+        for index, column in enumerate(columns):
+            _write_value(sheet, styles, row, index, column.kind, record.get(column.field))
+        if source is not None:
+            excel_row = source.row
+            sheet.write_string(row, width, source.file, styles.provenance)
+            sheet.write_string(row, width + 1, source.sha256, styles.provenance)
+            sheet.write_string(row, width + 2, source.sheet, styles.provenance)
+            sheet.write_string(row, width + 3, f"A{excel_row}:{last_letter}{excel_row}", styles.provenance)
+        row += 1
+    last_row = max(row - 1, HEADER_ROW - 1)
+    sheet.autofilter(HEADER_ROW - 1, 0, last_row, width + len(PROVENANCE_COLUMNS) - 1)
+    sheet.freeze_panes(HEADER_ROW, 1)
+    _landscape(sheet, repeat_rows=True)
+
+
+def _write_value(sheet: Worksheet, styles: Styles, row: int, col: int, kind: Kind, value: object) -> None:
+    if value is None or value == "":
+        return
+    if kind is Kind.FISCAL_YEAR and isinstance(value, int):
+        sheet.write_string(row, col, fy_label(value), styles.text)
+    elif kind is Kind.MONTH and isinstance(value, str) and len(value) == 7:
+        year, month = value.split("-")
+        sheet.write_datetime(row, col, dt.datetime(int(year), int(month), 1), styles.month)
+    elif kind is Kind.MEASURE_ID_LIST and isinstance(value, str):
+        sheet.write_string(row, col, "、".join(value.split(",")), styles.text)
+    elif isinstance(value, bool):
+        sheet.write_string(row, col, str(value), styles.text)
+    elif isinstance(value, int | float):
+        sheet.write_number(row, col, value, styles.amount if kind is Kind.AMOUNT else styles.number)
+    else:
+        sheet.write_string(row, col, str(value), styles.wrap if kind is Kind.LONG_TEXT else styles.text)
+
+
+def _write_kpi_years(sheet: Worksheet, styles: Styles, plan: Plan) -> None:
+    banner = (
+        f"評価指標の他年度の値　{plan.name} 第{plan.version}版　― 「KPI」シートにない年度の年度目標値・実績値・参考値"
+    )
+    _table_head(sheet, styles, KPI_YEARS_COLUMNS, banner)
+    row = FIRST_DATA_ROW - 1
+    for item in other_years((k for m in plan.measures for k in m.kpis), plan.evaluated_fy):
+        sheet.write_string(row, 0, item.measure_id, styles.text)
+        sheet.write_string(row, 1, item.kpi_id, styles.text)
+        sheet.write_string(row, 2, fy_label(item.fiscal_year), styles.text)
+        for col, value in ((3, item.yearly_target), (4, item.actual), (5, item.reference)):
+            if value is not None:
+                sheet.write_number(row, col, value, styles.number)
+        row += 1
+    sheet.autofilter(HEADER_ROW - 1, 0, max(row - 1, HEADER_ROW - 1), len(KPI_YEARS_COLUMNS) - 1)
+    sheet.freeze_panes(HEADER_ROW, 0)
+
+
+# 評価 ---------------------------------------------------------------------------------------
+
+
+def _write_grades(sheet: Worksheet, styles: Styles, plan: Plan, grades: Mapping[str, MeasureGrade]) -> None:
+    columns = (*GRADES_COLUMNS, *PROVENANCE_COLUMNS)
+    _table_head(sheet, styles, columns, f"進捗評価（算定）　{fy_label(plan.evaluated_fy)}　― 算定評価・自己評価・根拠")
+    year = plan.evaluated_fy
+    row = FIRST_DATA_ROW - 1
+    for measure in plan.measures:
+        grade = grades.get(measure.measure_id)
+        stage = grade.stage if grade else measure.stage_in(year)
+        basis = grade.basis if grade else measure.basis_in(year)
+        self_grade = measure.self_grades.get(year)
+        values = (
+            measure.measure_id,
+            measure.name,
+            pillar_of(measure),
+            measure.primary_section,
+            fy_label(year),
+            stage_label(stage),
+            basis.value if basis else "",
+            grade_column(grade),  # 判定不可 when none: the 集計 COUNTIFS count exactly these texts
+            self_grade.value if self_grade else "",
+            MISMATCH_MARK if grade and grade.mismatch else "",
+            grade.trace if grade else "",
+            grade.override_reason if grade else "",
+        )
+        for col, value in enumerate(values):
+            if value:
+                sheet.write_string(row, col, value, styles.wrap if col in (10, 11) else styles.text)
+        if grade and grade.mismatch:
+            sheet.write_string(row, 9, MISMATCH_MARK, styles.warning)
+        _provenance(sheet, styles, row, len(GRADES_COLUMNS), measure.source, "self_grade")
+        row += 1
+    sheet.autofilter(HEADER_ROW - 1, 0, max(row - 1, HEADER_ROW - 1), len(columns) - 1)
+    sheet.freeze_panes(HEADER_ROW, 2)
+    _landscape(sheet, repeat_rows=True)
+
+
+def _provenance(
+    sheet: Worksheet, styles: Styles, row: int, col: int, source: RowSource | None, field_name: str
+) -> None:
+    if source is None:
+        return
+    sheet.write_string(row, col, source.file, styles.provenance)
+    sheet.write_string(row, col + 1, source.sha256, styles.provenance)
+    sheet.write_string(row, col + 2, source.sheet, styles.provenance)
+    sheet.write_string(row, col + 3, f"{MEASURES.letter(field_name)}{source.row}", styles.provenance)
+
+
+def _table_head(sheet: Worksheet, styles: Styles, columns: Sequence[TableColumn], banner: str) -> None:
+    for index, column in enumerate(columns):
+        sheet.set_column(index, index, column.width)
+    sheet.write_string(0, 0, banner, styles.banner)
+    for index, column in enumerate(columns):
+        style = styles.provenance_header if column in PROVENANCE_COLUMNS else styles.header
+        sheet.write_string(HEADER_ROW - 1, index, column.header, style)
+
+
+# 検証結果 ---------------------------------------------------------------------------------------
+
+
+def _write_findings(sheet: Worksheet, styles: Styles, content: MasterContent) -> None:
+    _table_head(
+        sheet, styles, FINDINGS_COLUMNS, "検証結果　― 提出ファイルごとの指摘（エラー・警告・情報）と統合時の指摘"
+    )
+    row = FIRST_DATA_ROW - 1
+    severity_style = {Severity.ERROR: styles.error, Severity.WARNING: styles.warning, Severity.INFO: styles.text}
+    for finding in sorted_findings(content.findings):
+        values = (
+            content.sections_by_file.get(finding.file, ""),
+            finding.file,
+            finding.sheet,
+            finding.cell,
+            SEVERITY_LABELS[str(finding.severity)],
+            str(finding.code),
+            finding.column,
+            finding.value,
+            finding.message(),
+        )
+        for col, value in enumerate(values):
+            if value:
+                style = severity_style[finding.severity] if col == 4 else styles.wrap if col == 8 else styles.text
+                sheet.write_string(row, col, value, style)
+        row += 1
+    sheet.autofilter(HEADER_ROW - 1, 0, max(row - 1, HEADER_ROW - 1), len(FINDINGS_COLUMNS) - 1)
+    sheet.freeze_panes(HEADER_ROW, 0)
+    _landscape(sheet, repeat_rows=True)
+
+
+# 表紙 and _meta ---------------------------------------------------------------------------------
+
+
+def count_conflicts(findings: Sequence[Finding]) -> int:
+    """How many conflict findings (same measure or project, different values)."""
+    return sum(1 for f in findings if f.code is Code.CONSOLIDATION_CONFLICT)
+
+
+def _write_cover(sheet: Worksheet, styles: Styles, content: MasterContent) -> None:
+    plan = content.plan
+    errors = sum(1 for f in content.findings if f.severity is Severity.ERROR)
+    warnings = sum(1 for f in content.findings if f.severity is Severity.WARNING)
+    sheet.set_column(0, 0, 40)
+    sheet.set_column(1, 1, 80)
+    sheet.write_string(0, 0, f"{plan.name}　第{plan.version}版", styles.title)
+    sheet.write_string(1, 0, f"{fy_label(plan.evaluated_fy)} 進捗状況（マスター）", styles.subtitle)
+    facts: list[tuple[str, str | int]] = [
+        ("計画", plan.name),
+        ("版", f"第{plan.version}版"),
+        ("計画期間", f"{fy_label(plan.period[0])}〜{fy_label(plan.period[1])}"),
+        ("評価年度", fy_label(plan.evaluated_fy)),
+        ("作成日時", content.generated_at.strftime("%Y-%m-%d %H:%M")),
+        ("提出ファイル数", content.inputs),
+        ("統合したファイル数", content.inputs_merged),
+        ("施策数", len(plan.measures)),
+        ("予算事業数", len(plan.projects)),
+        ("エラー", errors),
+        ("うち競合（同じ施策・事業で値が異なる）", count_conflicts(content.findings)),
+        ("警告", warnings),
+        ("未提出の課所室", "、".join(content.missing_sections) or "なし"),
+        ("前回マスターにあり今回提出のない施策", "、".join(content.not_returned) or "なし"),
+        ("作成", f"xlplan {__version__}（{MASTER_FORMAT_VERSION}）"),
+    ]
+    for row, (label, value) in enumerate(facts, start=3):
+        sheet.write_string(row, 0, label, styles.label)
+        if isinstance(value, int):
+            sheet.write_number(row, 1, value, styles.cover_number)
+        else:
+            sheet.write_string(row, 1, value, styles.wrap)
+    guide = [
+        ("一覧", "体系ごとの施策一覧と当初予算（(*1)等は複数施策に共通の事業。合計では1回だけ計上）"),
+        ("集計", "柱別・段階別の進捗評価の分布、予算・決算・執行率（グラフ付き）"),
+        ("評価", "施策ごとの算定評価・自己評価・評価の根拠"),
+        ("施策カード", "施策ごとの印刷用カード（A4、幅1ページ）"),
+        ("施策〜財源", "統合したデータ。出典ファイル・出典シート・出典セルで各課所室のセルにたどれます"),
+        ("検証結果", "提出ファイルの指摘と統合時の指摘（競合・未提出など）"),
+    ]
+    start = len(facts) + 5
+    sheet.write_string(start - 1, 0, "シートの案内", styles.subtitle)
+    for offset, (name, text) in enumerate(guide):
+        sheet.write_string(start + offset, 0, name, styles.label)
+        sheet.write_string(start + offset, 1, text, styles.wrap)
+    sheet.set_portrait()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+
+
+def meta_items(content: MasterContent) -> list[tuple[str, str]]:
+    """The key/value rows of the hidden _meta sheet."""
+    plan = content.plan
+    return [
+        ("master_format", MASTER_FORMAT_VERSION),
+        ("plan_name", plan.name),
+        ("plan_version", plan.version),
+        ("period_start", str(plan.period[0])),
+        ("period_end", str(plan.period[1])),
+        ("evaluated_fy", str(plan.evaluated_fy)),
+        ("generated_at", content.generated_at.isoformat()),
+        ("generator", f"xlplan {__version__}"),
+        ("inputs", str(content.inputs)),
+        ("inputs_merged", str(content.inputs_merged)),
+    ]
+
+
+def _write_meta(sheet: Worksheet, content: MasterContent) -> None:
+    for row, (key, value) in enumerate(meta_items(content)):
+        sheet.write_string(row, 0, key)
+        sheet.write_string(row, 1, value)
+    sheet.very_hidden()
+
+
+def _landscape(sheet: Worksheet, *, repeat_rows: bool) -> None:
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+    if repeat_rows:
+        sheet.repeat_rows(0, HEADER_ROW - 1)
+    sheet.set_footer("&C&P / &N")

@@ -1,0 +1,8 @@
+"""The council pack: a self-contained HTML report, the measure cards as PDF, open data as CSV.
+
+view.py        what the report shows, as values (grade counts, budgets, KPI progress)
+svg.py         inline SVG charts (no script, no CDN)
+html.py        the report as one HTML file in Japanese
+csv_export.py  open data: UTF-8 with BOM, formula-safe, long-format KPI table
+cards_pdf.py   the measure cards printed to PDF by LibreOffice headless
+"""
