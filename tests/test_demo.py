@@ -20,3 +20,12 @@ def test_demo_writes_checks_and_grades_the_sample_plan(tmp_path):
     assert "KPI!J3" in result.output  # the real finding: M-067 has no target
     book = openpyxl.load_workbook(out / "graded" / "企画財政部情報統計課.xlsx", read_only=True)
     assert "評価" in book.sheetnames
+    assert (
+        "集約: 施策 68、予算事業 47、当初予算 640,613 千円・決算 611,662 千円（共通事業は1回だけ計上）" in result.output
+    )
+    master = openpyxl.load_workbook(out / "master.xlsx", read_only=True)
+    assert {"表紙", "一覧", "集計", "評価", "施策カード", "検証結果", "監査観点"} <= set(master.sheetnames)
+    report = out / "report"
+    assert (report / "report.html").read_text(encoding="utf-8").count("M-060") >= 1
+    assert (report / "cards.pdf").read_bytes().startswith(b"%PDF")
+    assert (report / "kpis.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM

@@ -59,6 +59,7 @@ def test_sheets_in_reading_order_with_the_meta_sheet_very_hidden(book):
         "財源",
         "KPI年度値",
         "検証結果",
+        "監査観点",
         "_meta",
     ]
     assert book["_meta"].sheet_state == "veryHidden"
@@ -333,3 +334,17 @@ def test_cards_move_to_a_second_sheet_after_500_measures(tmp_path):
     with zipfile.ZipFile(path) as archive:  # sheet5 is the first card sheet (表紙, 一覧, 集計, 評価 before it)
         assert archive.read("xl/worksheets/sheet5.xml").count(b"<brk ") == CARDS_PER_SHEET - 1
     assert sheet_rows(path, "施策カード2")[1][:2] == ["施策名", "施策501"]
+
+
+def test_the_audit_sheet_lists_the_auditors_checks_on_the_sample(book):
+    sheet = book["監査観点"]
+    header = [c.value for c in sheet[HEADER_ROW]]
+    assert header[:3] == ["施策ID", "対象", "名称"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=FIRST_DATA_ROW)]
+    by_code: dict[str, set[str]] = {}
+    for row in rows:
+        by_code.setdefault(row[header.index("コード")], set()).add(row[0])
+    assert by_code["audit-cause-response-missing"] >= {"M-060"}  # grade D, no cause or response (意見21)
+    assert by_code["audit-suggest-stage-3"] >= {"M-058", "M-061"}  # baseline = target = actual (意見18)
+    assert "self-grade-mismatch" not in by_code  # those are on 検証結果
+    assert all("意見" in row[header.index("監査意見")] or "視点" in row[header.index("監査意見")] for row in rows)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from ..core.audit_context import AuditRules
 from ..core.coverage import not_returned_measures, roster_findings
 from ..core.enums import Severity
 from ..core.findings import Code, FileReport, Finding
@@ -33,13 +34,14 @@ from ..core.model import Plan
 from ..core.provenance import cell_of
 from ..core.tables import SectionWorkbook
 from ..errors import UsageError
+from ..io.lint_rules import load_rule_set
 from ..io.master_reader import is_master, read_master
 from ..io.master_writer import MasterContent, write_master
 from ..io.reader import read_section_workbook
 from ..io.roster import read_roster
-from ..io.rules_file import load_rules
 from .check import CheckedWorkbook, check_workbooks
 from .inputs import Input, scan_inputs
+from .lint import lint_plan
 
 __all__ = ["ConsolidationResult", "InputFile", "Progress", "consolidate", "read_all"]
 
@@ -193,7 +195,10 @@ def consolidate(
     files = [item.path for item in items if item.refused is None]
     if any(_same_file(f, output) for f in files) or (previous and _same_file(previous, output)):
         raise UsageError(f"出力先 {output} が入力ファイルと同じです。別のファイル名を -o で指定してください。")
-    grade_rules = rules if isinstance(rules, GradeRules) else load_rules(rules)
+    if isinstance(rules, GradeRules):
+        grade_rules, audit_rules = rules, AuditRules()
+    else:
+        grade_rules, audit_rules = load_rule_set(rules)
     previous_master = read_master(previous) if previous else None
     roster_entries = [(e.section, e.cell) for e in read_roster(roster)] if roster is not None else None
 
@@ -240,6 +245,15 @@ def consolidate(
         not_returned, gone = not_returned_measures(previous_master.plan, (m.measure_id for m in plan.measures))
         findings += gone
 
+    audit_findings, _ = lint_plan(  # self-grade mismatches are already on 検証結果
+        plan,
+        grade_rules=grade_rules,
+        audit_rules=audit_rules,
+        fiscal_year=year,
+        previous=previous_master.plan if previous_master else None,
+        skip={"self-grade-mismatch"},
+    )
+
     progress.phase("書き出し", None)
     content = MasterContent(
         plan=plan,
@@ -254,6 +268,7 @@ def consolidate(
         generated_at=dt.datetime.now().replace(microsecond=0),
         cards=cards,
         kpi_years=True,
+        audit_findings=audit_findings,
     )
     write_master(output, content)
     return ConsolidationResult(output, plan, inputs, findings, grades, missing, not_returned)

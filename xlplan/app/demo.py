@@ -2,7 +2,8 @@
 
 1. write one section workbook per section, filled as that section would have filled it;
 2. check them all (as returned by the sections);
-3. grade each one: a copy with its 評価 sheet, and the computed grades against the self-grades.
+3. grade each one: a copy with its 評価 sheet, and the computed grades against the self-grades;
+4. consolidate them into the master plan (第2.0版), then write the council pack from the master.
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ from ..io.rules_file import load_rules
 from ..io.section_writer import TemplateOptions, write_section_workbook
 from ..sample import load_sample_plan
 from .check import CheckedWorkbook, check_paths
+from .consolidate import ConsolidationResult, consolidate
 from .grade import GradedWorkbook, grade_checked, write_graded_workbook
+from .lint import LintResult
+from .report import ReportResult, report_master
 from .sections import split_by_section
 
 __all__ = ["DemoResult", "run_demo", "write_section_workbooks"]
@@ -35,6 +39,9 @@ class DemoResult:
     section_files: list[Path] = field(default_factory=list)
     checked: list[CheckedWorkbook] = field(default_factory=list)
     graded: list[GradedWorkbook] = field(default_factory=list)
+    consolidation: ConsolidationResult | None = None
+    report: ReportResult | None = None
+    lint: LintResult | None = None
     outputs: dict[str, Path] = field(default_factory=dict)  # label → file or folder
 
     def grade_agreement(self) -> tuple[int, int]:
@@ -62,7 +69,11 @@ def write_section_workbooks(
 
 
 def run_demo(
-    directory: Path, *, rules: GradeRules | None = None, progress: Callable[[str], None] | None = None
+    directory: Path,
+    *,
+    rules: GradeRules | None = None,
+    pdf: bool = True,
+    progress: Callable[[str], None] | None = None,
 ) -> DemoResult:
     """Run the sample plan through the tool; outputs go under `directory`."""
     plan = load_sample_plan()
@@ -81,4 +92,12 @@ def run_demo(
         write_graded_workbook(graded, graded_dir / Path(checked.report.path).name)
         result.graded.append(graded)
     result.outputs["評価シート付きの写し"] = graded_dir
+    if progress:
+        progress("集約（マスター計画）")
+    result.consolidation = consolidate([directory / "sections"], directory / "master.xlsx", rules=rules)
+    result.outputs["マスター計画"] = result.consolidation.output
+    if progress:
+        progress("報告資料（HTML・PDF・CSV）")
+    result.report, result.lint = report_master(result.consolidation.output, directory / "report", pdf=pdf)
+    result.outputs["報告資料"] = directory / "report"
     return result

@@ -26,7 +26,6 @@ __all__ = ["CARDS_FILE", "REPORT_FILE", "ReportResult", "build_report", "report_
 
 REPORT_FILE = "report.html"
 CARDS_FILE = "cards.pdf"
-PUBLISHED_MODE = 0o644
 
 
 @dataclass(slots=True)
@@ -73,9 +72,6 @@ def build_report(
     view = report_view(plan, grades, findings, fiscal_year=fiscal_year, generated_at=generated_at)
     with atomic_output(result.html) as tmp:
         tmp.write_text(render_html(view, files=files), encoding="utf-8")
-    for path in (result.html, result.pdf, *result.csv.values()):
-        if path is not None:
-            path.chmod(PUBLISHED_MODE)  # atomic writes start private (0600); these are for the web page
     return result
 
 

@@ -22,12 +22,13 @@ from ..core.enums import Severity
     show_default=True,
     help="出力先フォルダ。",
 )
-def demo(directory: Path) -> None:
+@click.option("--no-pdf", is_flag=True, help="施策カードのPDF（LibreOfficeが必要）を作りません。")
+def demo(directory: Path, no_pdf: bool) -> None:
     """Run the bundled sample plan (秋田市 令和6年度, 68 measures) through the whole job."""
     console = Console(stderr=True)
     started = time.perf_counter()
     with console.status("課所室別の調査票を作成しています…") as status:
-        result = run_demo(directory, progress=lambda section: status.update(f"調査票を作成: {section}"))
+        result = run_demo(directory, pdf=not no_pdf, progress=lambda step: status.update(f"実行中: {step}"))
     errors = sum(c.report.count(Severity.ERROR) for c in result.checked)
     warnings = sum(c.report.count(Severity.WARNING) for c in result.checked)
     failed = [c for c in result.checked if not c.report.ok]
@@ -41,6 +42,15 @@ def demo(directory: Path) -> None:
     same, compared = result.grade_agreement()
     graded = sum(1 for w in result.graded for g in w.grades if g.grade)
     click.echo(f"  進捗評価: {graded} 施策を算定、自己評価と一致 {same}/{compared} 施策")
+    if result.consolidation is not None:
+        summary = result.consolidation.summary()
+        total = result.consolidation.plan.budget_total()
+        click.echo(
+            f"  集約: 施策 {summary['measures']}、予算事業 {summary['projects']}、"
+            f"当初予算 {total.initial:,} 千円・決算 {total.settlement:,} 千円（共通事業は1回だけ計上）"
+        )
+    if result.lint is not None:
+        click.echo(f"  監査観点の点検: {len(result.lint.findings)} 件（マスターの「監査観点」シートと報告資料に掲載）")
     click.echo("出力:")
     for label, path in result.outputs.items():
         click.echo(f"  {label}: {path}")

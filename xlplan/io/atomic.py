@@ -23,6 +23,7 @@ def atomic_output(target: Path) -> Iterator[Path]:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
+    os.chmod(tmp, 0o666 & ~_current_umask())  # mkstemp makes 0600; others on a shared folder must read it
     try:
         yield tmp
         with tmp.open("rb+") as handle:
@@ -39,3 +40,9 @@ def atomic_write(target: Path, write: Callable[[Path], None]) -> Path:
     with atomic_output(target) as tmp:
         write(tmp)
     return Path(target)
+
+
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

@@ -10,15 +10,17 @@ renamed into place. `xlplan.io.master_reader` reads the data tables back.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import xlsxwriter
+from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from .. import __version__
+from ..core.audit_sheet import AUDIT_SHEET, AUDIT_SHEET_COLUMNS, audit_sheet_rows
 from ..core.cells import column_letter
 from ..core.disassemble import section_records
 from ..core.enums import Severity
@@ -74,6 +76,7 @@ class MasterContent:
     # Also write the KPI values of years the KPI sheet has no column for (KPI年度値: later years'
     # targets, older actuals). Off, the master holds the evaluated year only, as a section workbook.
     kpi_years: bool = False
+    audit_findings: Sequence[Finding] = ()  # the auditor's checks (xlplan lint), for the 監査観点 sheet
 
 
 def write_master(path: Path, content: MasterContent) -> Path:
@@ -117,6 +120,7 @@ def _write(workbook: Workbook, content: MasterContent) -> None:
     data_sheets = {layout.key: workbook.add_worksheet(layout.name) for layout in DATA_SHEETS}
     kpi_years = workbook.add_worksheet(KPI_YEARS_SHEET)
     findings_sheet = workbook.add_worksheet(FINDINGS_SHEET)
+    audit_sheet = workbook.add_worksheet(AUDIT_SHEET)
     meta = workbook.add_worksheet(META_SHEET)
 
     _write_cover(cover, styles, content)
@@ -127,6 +131,7 @@ def _write(workbook: Workbook, content: MasterContent) -> None:
         _write_data_sheet(data_sheets[layout.key], styles, layout, plan, rows)
     _write_kpi_years(kpi_years, styles, plan if content.kpi_years else replace(plan, measures=()))
     _write_findings(findings_sheet, styles, content)
+    _write_audit(audit_sheet, styles, content.audit_findings)
     _write_meta(meta, content)
     cover.activate()
 
@@ -290,29 +295,53 @@ def _table_head(sheet: Worksheet, styles: Styles, columns: Sequence[TableColumn]
 
 
 def _write_findings(sheet: Worksheet, styles: Styles, content: MasterContent) -> None:
-    _table_head(
-        sheet, styles, FINDINGS_COLUMNS, "検証結果　― 提出ファイルごとの指摘（エラー・警告・情報）と統合時の指摘"
-    )
-    row = FIRST_DATA_ROW - 1
     severity_style = {Severity.ERROR: styles.error, Severity.WARNING: styles.warning, Severity.INFO: styles.text}
-    for finding in sorted_findings(content.findings):
-        values = (
-            content.sections_by_file.get(finding.file, ""),
-            finding.file,
-            finding.sheet,
-            finding.cell,
-            SEVERITY_LABELS[str(finding.severity)],
-            str(finding.code),
-            finding.column,
-            finding.value,
-            finding.message(),
+    rows = (
+        (
+            (
+                content.sections_by_file.get(f.file, ""),
+                f.file,
+                f.sheet,
+                f.cell,
+                SEVERITY_LABELS[str(f.severity)],
+                str(f.code),
+                f.column,
+                f.value,
+                f.message(),
+            ),
+            {4: severity_style[f.severity]},
         )
+        for f in sorted_findings(content.findings)
+    )
+    banner = "検証結果　― 提出ファイルごとの指摘（エラー・警告・情報）と統合時の指摘"
+    _write_text_table(sheet, styles, FINDINGS_COLUMNS, banner, rows, wrap={8})
+
+
+def _write_audit(sheet: Worksheet, styles: Styles, findings: Sequence[Finding]) -> None:
+    banner = "監査観点　― 令和7年度包括外部監査の意見に沿った点検（xlplan lint）"
+    rows = ((values, {}) for values in audit_sheet_rows(findings))
+    _write_text_table(sheet, styles, AUDIT_SHEET_COLUMNS, banner, rows, wrap={2, 4, 7})
+
+
+def _write_text_table(
+    sheet: Worksheet,
+    styles: Styles,
+    columns: Sequence[TableColumn],
+    banner: str,
+    rows: Iterable[tuple[Sequence[str], Mapping[int, Format]]],
+    *,
+    wrap: Collection[int],
+) -> None:
+    """A filterable table of text under a banner; `rows` give each row's values and per-column styles."""
+    _table_head(sheet, styles, columns, banner)
+    row = FIRST_DATA_ROW - 1
+    for values, special in rows:
         for col, value in enumerate(values):
             if value:
-                style = severity_style[finding.severity] if col == 4 else styles.wrap if col == 8 else styles.text
+                style = special.get(col) or (styles.wrap if col in wrap else styles.text)
                 sheet.write_string(row, col, value, style)
         row += 1
-    sheet.autofilter(HEADER_ROW - 1, 0, max(row - 1, HEADER_ROW - 1), len(FINDINGS_COLUMNS) - 1)
+    sheet.autofilter(HEADER_ROW - 1, 0, max(row - 1, HEADER_ROW - 1), len(columns) - 1)
     sheet.freeze_panes(HEADER_ROW, 0)
     _landscape(sheet, repeat_rows=True)
 
