@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 from tests.conftest import sha256
 from xlplan.cli.main import cli
-from xlplan.core.grade_rules import GradeRules
 from xlplan.core.grading import grade_plan
+from xlplan.core.grading.rules import GradeRules
 from xlplan.core.model import Plan
 from xlplan.io.master_writer import MasterContent, write_master
 from xlplan.sample import load_sample_plan

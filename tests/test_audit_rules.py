@@ -8,8 +8,8 @@ from dataclasses import replace
 import pytest
 
 from xlplan.core.audit import AUDIT_CATALOG, AUDIT_RULES, audit_plan
-from xlplan.core.audit_context import AuditRules
-from xlplan.core.audit_management import is_study_only
+from xlplan.core.audit.context import AuditRules
+from xlplan.core.audit.management import is_study_only
 from xlplan.core.enums import Aggregation, Basis, Direction, Grade, KpiType, MilestoneStatus, Severity, Stage
 from xlplan.core.findings import Code
 from xlplan.core.fiscal import YearMonth

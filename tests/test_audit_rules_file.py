@@ -6,9 +6,9 @@ import tomllib
 
 import pytest
 
-from xlplan.core.audit_context import AuditRules
+from xlplan.core.audit.context import AuditRules
 from xlplan.core.enums import Grade, KpiType
-from xlplan.core.grade_rules import GradeRules
+from xlplan.core.grading.rules import GradeRules
 from xlplan.errors import XlplanError
 from xlplan.io.lint_rules import load_lint_rules, load_rule_set
 from xlplan.io.rules_file import load_rules, rules_text

@@ -8,9 +8,9 @@ from dataclasses import replace
 import pytest
 
 from xlplan.core.audit import audit_plan
-from xlplan.core.audit_context import AuditRules
-from xlplan.core.audit_kpi_types import guess_kpi_type
-from xlplan.core.audit_sheet import AUDIT_SHEET_COLUMNS, audit_sheet_rows
+from xlplan.core.audit.context import AuditRules
+from xlplan.core.audit.kpi_types import guess_kpi_type
+from xlplan.core.audit.sheet import AUDIT_SHEET_COLUMNS, audit_sheet_rows
 from xlplan.core.enums import Grade
 from xlplan.core.findings import Code
 from xlplan.core.grading import grade_plan

@@ -12,9 +12,9 @@ from xlplan.core.enums import Severity, Stage
 from xlplan.core.findings import Code
 from xlplan.core.layout import HEADER_ROW
 from xlplan.core.revision import apply
-from xlplan.core.revision_layout import CHANGE_SHEETS, CHANGES_TEMPLATE_VERSION
-from xlplan.core.revision_proposals import Decision, propose_transitions
-from xlplan.core.revision_read import read_changes
+from xlplan.core.revision.layout import CHANGE_SHEETS, CHANGES_TEMPLATE_VERSION
+from xlplan.core.revision.proposals import Decision, propose_transitions
+from xlplan.core.revision.read import read_changes
 from xlplan.io.changes_workbook import ChangesOptions, read_changes_workbook, write_changes_workbook
 from xlplan.io.section_writer import TemplateOptions, write_section_workbook
 from xlplan.sample import load_sample_plan

@@ -17,7 +17,7 @@ from tests.consolidate_helpers import copy_folder, run_consolidate, sample_maste
 from xlplan.app.consolidate import consolidate
 from xlplan.cli.consolidate import _Bar
 from xlplan.cli.main import cli
-from xlplan.core.provenance import strip_sources
+from xlplan.core.master.provenance import strip_sources
 from xlplan.io import master_writer
 from xlplan.io.master_reader import read_master
 from xlplan.io.roster import RosterEntry, read_roster

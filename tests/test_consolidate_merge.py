@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from xlplan.core.assemble import SectionContent
-from xlplan.core.coverage import not_returned_measures, roster_findings, section_key
 from xlplan.core.enums import FundingSource, Stage
 from xlplan.core.findings import Code
-from xlplan.core.kpi_years import carry_kpi_years, other_years
-from xlplan.core.master_view import budget_by_pillar, list_rows, shared_marks
-from xlplan.core.merge import SectionInput, merge_sections
+from xlplan.core.master.coverage import not_returned_measures, roster_findings, section_key
+from xlplan.core.master.kpi_years import carry_kpi_years, other_years
+from xlplan.core.master.merge import SectionInput, merge_sections
+from xlplan.core.master.plan_order import id_sort_key, plan_order
+from xlplan.core.master.view import budget_by_pillar, list_rows, shared_marks
 from xlplan.core.model import Amounts, BudgetProject, ExpenseLine, FundingLine, Kpi, Measure, Plan, RowSource
-from xlplan.core.plan_order import id_sort_key, plan_order
 
 HQ = "デジタル化推進本部"
 STATS = "企画財政部情報統計課"

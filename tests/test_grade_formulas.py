@@ -20,8 +20,8 @@ from tests.libreoffice import recalculate
 from xlplan.app.grade import GradedWorkbook, grade_workbook
 from xlplan.core.disassemble import section_records
 from xlplan.core.enums import Basis, Grade, Stage
-from xlplan.core.grade_rules import GradeRules, KpiOutcome, KpiRules, KpiTarget, ScheduleRules
 from xlplan.core.grading import KpiGap, assess_kpi
+from xlplan.core.grading.rules import GradeRules, KpiOutcome, KpiRules, KpiTarget, ScheduleRules
 from xlplan.core.layout import FIRST_DATA_ROW, KPI, LIFECYCLE, MEASURES
 from xlplan.io.grade_formulas import FormulaContext, computed_formulas, fiscal_year_spellings
 from xlplan.io.rules_file import load_rules

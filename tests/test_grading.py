@@ -8,8 +8,8 @@ import pytest
 
 from xlplan.core.enums import Aggregation, Basis, Direction, Grade, MilestoneStatus, Stage
 from xlplan.core.fiscal import YearMonth
-from xlplan.core.grade_rules import GradeRules, KpiOutcome, KpiRules, KpiTarget, ScheduleRules
 from xlplan.core.grading import KpiGap, grade_measure
+from xlplan.core.grading.rules import GradeRules, KpiOutcome, KpiRules, KpiTarget, ScheduleRules
 from xlplan.core.model import BasisOverride, Kpi, Measure, Milestone
 
 FY = 2024

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from xlplan.core.enums import Basis, Grade, Stage
-from xlplan.core.grade_rules import GradeRules, KpiTarget
+from xlplan.core.grading.rules import GradeRules, KpiTarget
 from xlplan.errors import XlplanError
 from xlplan.io.rules_file import load_rules, rules_text
 

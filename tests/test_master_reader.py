@@ -10,8 +10,8 @@ import pytest
 
 from tests.consolidate_helpers import sample_master, sample_sections, sheet_rows
 from xlplan.core.enums import Grade, Stage
+from xlplan.core.master.provenance import strip_sources
 from xlplan.core.model import RowSource
-from xlplan.core.provenance import strip_sources
 from xlplan.errors import XlplanError
 from xlplan.io.master_reader import read_master
 from xlplan.io.master_writer import MasterContent, write_master

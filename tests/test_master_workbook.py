@@ -16,7 +16,7 @@ from tests.consolidate_helpers import open_master, sample_master, sheet_rows
 from tests.libreoffice import convert
 from xlplan.core.grading import grade_plan
 from xlplan.core.layout import FIRST_DATA_ROW, HEADER_ROW, KPI, MEASURES, PROJECTS, SECTION_SHEETS
-from xlplan.core.master_layout import MASTER_FORMAT_VERSION, PROVENANCE_COLUMNS
+from xlplan.core.master.layout import MASTER_FORMAT_VERSION, PROVENANCE_COLUMNS
 from xlplan.core.model import Measure, Plan
 from xlplan.core.normalize import normalize_cell
 from xlplan.io.master_cards import CARDS_PER_SHEET

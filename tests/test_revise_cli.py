@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from xlplan.app.check import check_paths
 from xlplan.cli.main import cli
 from xlplan.core.enums import Stage
-from xlplan.core.grade_rules import GradeRules
 from xlplan.core.grading import grade_plan
+from xlplan.core.grading.rules import GradeRules
 from xlplan.io.master_reader import read_master
 from xlplan.io.master_writer import MasterContent, write_master
 from xlplan.sample import load_sample_plan

@@ -8,7 +8,7 @@ from xlplan.core.enums import Grade, KpiType, Severity, Stage
 from xlplan.core.findings import Code
 from xlplan.core.model import Amounts, BudgetProject, ExpenseLine, Kpi, Measure, Plan
 from xlplan.core.revision import apply
-from xlplan.core.revision_changes import (
+from xlplan.core.revision.changes import (
     AddMeasure,
     ChangeKpi,
     ChangeOrigin,
@@ -19,7 +19,7 @@ from xlplan.core.revision_changes import (
     RenameMeasure,
     RetireMeasure,
 )
-from xlplan.core.revision_proposals import Proposal, ProposalRule
+from xlplan.core.revision.proposals import Proposal, ProposalRule
 
 S1, S2, S3, S4, S5 = Stage.BUILD, Stage.EXPAND, Stage.STABLE, Stage.ADAPT, Stage.NEXT_SYSTEM
 

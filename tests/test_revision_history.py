@@ -15,12 +15,12 @@ import pytest
 
 from xlplan.core.enums import KpiType, MilestoneStatus, Stage
 from xlplan.core.fiscal import YearMonth
-from xlplan.core.grade_rules import GradeRules
 from xlplan.core.grading import grade_plan
+from xlplan.core.grading.rules import GradeRules
 from xlplan.core.model import Measure, Milestone, Plan
 from xlplan.core.revision import apply, current_view
-from xlplan.core.revision_changes import AddMeasure, ChangeKpi, Changes, MergeMeasures
-from xlplan.core.revision_proposals import Proposal, propose_transitions
+from xlplan.core.revision.changes import AddMeasure, ChangeKpi, Changes, MergeMeasures
+from xlplan.core.revision.proposals import Proposal, propose_transitions
 from xlplan.sample import load_sample_plan
 
 RULES = GradeRules()

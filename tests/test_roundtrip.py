@@ -30,6 +30,8 @@ from xlplan.core.enums import (
     Stage,
 )
 from xlplan.core.fiscal import YearMonth
+from xlplan.core.master.plan_order import plan_order, project_order
+from xlplan.core.master.provenance import strip_sources
 from xlplan.core.model import (
     Amounts,
     BasisOverride,
@@ -41,8 +43,6 @@ from xlplan.core.model import (
     Milestone,
     Plan,
 )
-from xlplan.core.plan_order import plan_order, project_order
-from xlplan.core.provenance import strip_sources
 from xlplan.io.master_reader import read_master
 from xlplan.io.master_writer import MasterContent, write_master
 from xlplan.sample import load_sample_plan

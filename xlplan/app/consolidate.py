@@ -19,19 +19,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..core.audit_context import AuditRules
-from ..core.coverage import not_returned_measures, roster_findings
+from ..core.audit.context import AuditRules
 from ..core.enums import Severity
 from ..core.findings import Code, FileReport, Finding
 from ..core.fiscal import fy_label
-from ..core.grade_rules import GradeRules
 from ..core.grading import MeasureGrade, grade_plan
-from ..core.kpi_years import carry_kpi_years
+from ..core.grading.rules import GradeRules
 from ..core.layout import MEASURES
-from ..core.master_view import budget_by_pillar, grade_column
-from ..core.merge import SectionInput, lifecycle_sources, merge_sections
+from ..core.master.coverage import not_returned_measures, roster_findings
+from ..core.master.kpi_years import carry_kpi_years
+from ..core.master.merge import SectionInput, lifecycle_sources, merge_sections
+from ..core.master.provenance import cell_of
+from ..core.master.view import budget_by_pillar, grade_column
 from ..core.model import Plan
-from ..core.provenance import cell_of
 from ..core.tables import SectionWorkbook
 from ..errors import UsageError
 from ..io.lint_rules import load_rule_set

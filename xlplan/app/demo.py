@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.disassemble import section_records
-from ..core.grade_rules import GradeRules
+from ..core.grading.rules import GradeRules
 from ..core.model import Plan
 from ..io.rules_file import load_rules
 from ..io.section_writer import TemplateOptions, write_section_workbook

@@ -15,8 +15,8 @@ from typing import Any
 from ..core.enums import Severity
 from ..core.findings import Code, FileReport, Finding
 from ..core.fiscal import fiscal_year_end, fy_label
-from ..core.grade_rules import GradeRules
 from ..core.grading import MeasureGrade, date_label, grade_measure
+from ..core.grading.rules import GradeRules
 from ..core.model import Measure
 from ..core.tables import SectionWorkbook
 from ..errors import UsageError, XlplanError

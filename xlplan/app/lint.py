@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.audit import audit_plan
-from ..core.audit_context import AuditRules
+from ..core.audit.context import AuditRules
 from ..core.enums import Grade
 from ..core.findings import FileReport, Finding
 from ..core.fiscal import fy_label
-from ..core.grade_rules import GradeRules
 from ..core.grading import MeasureGrade, grade_plan
+from ..core.grading.rules import GradeRules
 from ..core.model import Plan
 from ..errors import UsageError
 from ..io.lint_rules import load_rule_set

@@ -21,13 +21,13 @@ from pathlib import Path
 
 from ..core.enums import Severity
 from ..core.findings import Finding
-from ..core.grade_rules import GradeRules
 from ..core.grading import MeasureGrade, grade_plan
+from ..core.grading.rules import GradeRules
 from ..core.model import Plan
 from ..core.revision import RevisionResult, apply, current_view
-from ..core.revision_changes import Changes
-from ..core.revision_proposals import Decision, Proposal, propose_transitions
-from ..core.revision_read import ProposalDecision, read_changes
+from ..core.revision.changes import Changes
+from ..core.revision.proposals import Decision, Proposal, propose_transitions
+from ..core.revision.read import ProposalDecision, read_changes
 from ..errors import UsageError
 from ..io.changes_workbook import ChangesOptions, read_changes_workbook, write_changes_workbook
 from ..io.comparison import RevisionBook, write_comparison_csv, write_revision_book

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..app.lint import lint_master
-from ..core.audit_catalog import AUDIT_CATALOG
+from ..core.audit.catalog import AUDIT_CATALOG
 from ..core.enums import Severity
 from ..core.findings import Code
 from ..errors import UsageError

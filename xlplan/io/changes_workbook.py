@@ -27,7 +27,7 @@ from xlplan_validators.convert import RowOrigin, failures_to_findings
 from ..core.cells import column_letter
 from ..core.findings import Code, Finding
 from ..core.fiscal import fy_label
-from ..core.grade_rules import GradeRules
+from ..core.grading.rules import GradeRules
 from ..core.layout import (
     FIRST_DATA_ROW,
     ID_LIST_PATTERN,
@@ -40,8 +40,8 @@ from ..core.layout import (
     SheetLayout,
 )
 from ..core.model import Plan
-from ..core.revision_layout import CHANGE_SHEETS, CHANGES_TEMPLATE_VERSION
-from ..core.revision_proposals import Proposal
+from ..core.revision.layout import CHANGE_SHEETS, CHANGES_TEMPLATE_VERSION
+from ..core.revision.proposals import Proposal
 from ..core.tables import SectionWorkbook
 from .atomic import atomic_write
 from .grade_formulas import FormulaContext

@@ -21,8 +21,8 @@ from ..core.findings import Finding, sorted_findings
 from ..core.fiscal import fy_label
 from ..core.grading import MeasureGrade
 from ..core.model import Plan
-from ..core.revision_changes import ComparisonRow
-from ..core.revision_read import ProposalDecision
+from ..core.revision.changes import ComparisonRow
+from ..core.revision.read import ProposalDecision
 from ..report.csv_export import Table, write_csv
 from .atomic import atomic_write
 

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 
 from ..core.enums import Basis, Direction, Grade, MilestoneStatus, Stage
 from ..core.fiscal import fiscal_year_end, fy_label
-from ..core.grade_rules import GradeRules, KpiOutcome, KpiTarget
 from ..core.grading import ROUNDING, KpiGap
+from ..core.grading.rules import GradeRules, KpiOutcome, KpiTarget
 from ..core.layout import FIRST_DATA_ROW, KPI, LIFECYCLE, MEASURES, SCHEDULE, SheetLayout
 
 __all__ = ["MISMATCH_MARK", "FormulaContext", "computed_formulas", "fiscal_year_spellings"]

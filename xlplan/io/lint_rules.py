@@ -12,8 +12,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from ..core.audit_context import AuditRules
-from ..core.grade_rules import GradeRules
+from ..core.audit.context import AuditRules
+from ..core.grading.rules import GradeRules
 from ..errors import XlplanError
 from .rules_file import DEFAULT_RULES, rules_text
 

@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from ..core.cards import BudgetBlock, Card, measure_card
 from ..core.grading import MeasureGrade
-from ..core.master_layout import CARDS_SHEET
+from ..core.master.cards import BudgetBlock, Card, measure_card
+from ..core.master.layout import CARDS_SHEET
 from ..core.model import BudgetProject, Plan
 from .master_style import Styles
 

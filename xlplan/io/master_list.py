@@ -9,8 +9,8 @@ from xlsxwriter.workbook import Workbook
 from ..core.fiscal import fy_label
 from ..core.grading import MeasureGrade
 from ..core.layout import PROJECTS
-from ..core.master_layout import LIST_SHEET
-from ..core.master_view import budget_by_pillar, grade_column, list_rows, stage_label
+from ..core.master.layout import LIST_SHEET
+from ..core.master.view import budget_by_pillar, grade_column, list_rows, stage_label
 from ..core.model import Plan
 from .master_cards import lines_needed
 from .master_style import Styles

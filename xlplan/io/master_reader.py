@@ -20,9 +20,9 @@ from ..core.cells import column_letter, split_cell
 from ..core.enums import Basis, Grade, Stage
 from ..core.fiscal import parse_fiscal_year
 from ..core.grading import MeasureGrade
-from ..core.kpi_years import KpiYear, with_other_years
 from ..core.layout import SheetLayout
-from ..core.master_layout import (
+from ..core.master.kpi_years import KpiYear, with_other_years
+from ..core.master.layout import (
     DATA_SHEETS,
     GRADES_COLUMNS,
     GRADES_SHEET,

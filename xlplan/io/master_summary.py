@@ -17,8 +17,8 @@ from ..core.cells import column_letter
 from ..core.fiscal import fy_label
 from ..core.grading import MeasureGrade
 from ..core.layout import PROJECTS
-from ..core.master_layout import FIRST_DATA_ROW, GRADES_COLUMNS, GRADES_SHEET, SUMMARY_SHEET
-from ..core.master_view import GRADE_COLUMNS, BudgetRow, GradeCountRow, budget_by_pillar, grades_by
+from ..core.master.layout import FIRST_DATA_ROW, GRADES_COLUMNS, GRADES_SHEET, SUMMARY_SHEET
+from ..core.master.view import GRADE_COLUMNS, BudgetRow, GradeCountRow, budget_by_pillar, grades_by
 from ..core.model import Plan
 from .master_style import Styles
 

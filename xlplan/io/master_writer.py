@@ -20,16 +20,16 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from .. import __version__
-from ..core.audit_sheet import AUDIT_SHEET, AUDIT_SHEET_COLUMNS, audit_sheet_rows
+from ..core.audit.sheet import AUDIT_SHEET, AUDIT_SHEET_COLUMNS, audit_sheet_rows
 from ..core.cells import column_letter
 from ..core.disassemble import section_records
 from ..core.enums import Severity
 from ..core.findings import Code, Finding, sorted_findings
 from ..core.fiscal import fy_label
 from ..core.grading import MeasureGrade
-from ..core.kpi_years import other_years
 from ..core.layout import MEASURES, Kind, SheetLayout
-from ..core.master_layout import (
+from ..core.master.kpi_years import other_years
+from ..core.master.layout import (
     COVER_SHEET,
     DATA_SHEETS,
     FINDINGS_COLUMNS,
@@ -47,7 +47,7 @@ from ..core.master_layout import (
     SEVERITY_LABELS,
     TableColumn,
 )
-from ..core.master_view import grade_column, pillar_of, shared_marks, stage_label
+from ..core.master.view import grade_column, pillar_of, shared_marks, stage_label
 from ..core.model import Plan, RowSource
 from .atomic import atomic_output
 from .master_cards import write_cards

@@ -6,7 +6,7 @@ import tomllib
 from importlib import resources
 from pathlib import Path
 
-from ..core.grade_rules import GradeRules
+from ..core.grading.rules import GradeRules
 from ..errors import XlplanError
 
 __all__ = ["DEFAULT_RULES", "load_rules", "rules_text"]

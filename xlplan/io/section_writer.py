@@ -20,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.cells import column_letter
 from ..core.fiscal import fy_label
-from ..core.grade_rules import GradeRules
+from ..core.grading.rules import GradeRules
 from ..core.layout import (
     BANNER_ROW,
     FIRST_DATA_ROW,

@@ -17,7 +17,7 @@ from pathlib import Path
 import xlsxwriter
 
 from ..core.grading import MeasureGrade
-from ..core.master_view import shared_marks
+from ..core.master.view import shared_marks
 from ..core.model import Plan
 from ..errors import XlplanError
 from ..io.atomic import atomic_output

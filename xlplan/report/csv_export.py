@@ -21,9 +21,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.audit_context import AuditRules
-from ..core.audit_kpi_types import kpi_type_of
-from ..core.audit_sheet import AUDIT_SHEET_COLUMNS, audit_sheet_rows
+from ..core.audit.context import AuditRules
+from ..core.audit.kpi_types import kpi_type_of
+from ..core.audit.sheet import AUDIT_SHEET_COLUMNS, audit_sheet_rows
 from ..core.findings import Finding
 from ..core.fiscal import fy_label
 from ..core.grading import MeasureGrade

@@ -12,7 +12,7 @@ from html import escape
 
 from ..core.enums import Severity
 from ..core.fiscal import fy_label
-from ..core.master_view import GRADE_COLUMNS, grade_column, stage_label
+from ..core.master.view import GRADE_COLUMNS, grade_column, stage_label
 from .svg import Bar, Segment, grouped_bars, progress_track, stacked_bars
 from .view import KpiProgress, MeasureLine, ReportView
 

@@ -1,6 +1,6 @@
 """What the council report shows, as plain values (pure): figures, chart rows, tables.
 
-The grade and budget figures come from `xlplan.core.master_view`, the same functions the
+The grade and budget figures come from `xlplan.core.master.view`, the same functions the
 master's 集計 sheet uses, so the report and the master never disagree. Each budget project
 is counted once in a total; a project shared by measures of several groups counts in each
 group (as in the master).
@@ -12,12 +12,12 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..core.audit_catalog import AUDIT_CATALOG, AuditCheck
+from ..core.audit.catalog import AUDIT_CATALOG, AuditCheck
 from ..core.enums import Basis, Severity
 from ..core.findings import Finding
 from ..core.fiscal import fy_label
 from ..core.grading import MeasureGrade
-from ..core.master_view import (
+from ..core.master.view import (
     GRADE_COLUMNS,
     BudgetRow,
     GradeCountRow,

@@ -19,10 +19,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .enums import Aggregation, Basis, Grade, MilestoneStatus, Stage
-from .fiscal import fiscal_year_end, fy_label
-from .grade_rules import GradeRules, KpiOutcome, KpiRules, KpiTarget, ScheduleOutcome
-from .model import BasisOverride, Kpi, Measure, Milestone, Plan
+from ..enums import Aggregation, Basis, Grade, MilestoneStatus, Stage
+from ..fiscal import fiscal_year_end, fy_label
+from ..model import BasisOverride, Kpi, Measure, Milestone, Plan
+from .rules import GradeRules, KpiOutcome, KpiRules, KpiTarget, ScheduleOutcome
 
 __all__ = [
     "GradeRules",

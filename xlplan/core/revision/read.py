@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from .assemble import _enum, _float, _int, _split_names, _text
-from .cells import split_cell
-from .enums import Aggregation, Direction, KpiType, Severity, Stage
-from .findings import Code, Finding
-from .model import Plan
-from .revision_changes import (
+from ..assemble import _enum, _float, _int, _split_names, _text
+from ..cells import split_cell
+from ..enums import Aggregation, Direction, KpiType, Severity, Stage
+from ..findings import Code, Finding
+from ..model import Plan
+from ..tables import SectionWorkbook, SheetRows
+from .changes import (
     AddMeasure,
     ChangeKpi,
     ChangeOrigin,
@@ -27,9 +28,8 @@ from .revision_changes import (
     RenameMeasure,
     RetireMeasure,
 )
-from .revision_layout import PROPOSALS
-from .revision_proposals import Decision, Proposal
-from .tables import SectionWorkbook, SheetRows
+from .layout import PROPOSALS
+from .proposals import Decision, Proposal
 
 __all__ = ["ChangesInput", "ProposalDecision", "read_changes"]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
-from .model import BudgetProject, Measure
+from ..model import BudgetProject, Measure
 
 __all__ = ["id_sort_key", "plan_order", "project_order"]
 

@@ -21,11 +21,14 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import replace
 
-from .audit_budget import execution_rate_low, nothing_spent, settlement_over_budget
-from .audit_catalog import AUDIT_CATALOG, AuditCheck, check_of
-from .audit_context import AuditInput, AuditRules, Locator, default_locator
-from .audit_duplicates import near_duplicate
-from .audit_management import (
+from ..enums import Grade
+from ..findings import Code, Finding
+from ..model import Plan
+from .budget import execution_rate_low, nothing_spent, settlement_over_budget
+from .catalog import AUDIT_CATALOG, AuditCheck, check_of
+from .context import AuditInput, AuditRules, Locator, default_locator
+from .duplicates import near_duplicate
+from .management import (
     basis_without_reason,
     kpi_output_only,
     kpi_type_guessed,
@@ -36,10 +39,7 @@ from .audit_management import (
     stage_without_target,
     study_only,
 )
-from .audit_results import cause_response_missing, no_change, self_grade_mismatch, suggest_stage_3, weak_two_years
-from .enums import Grade
-from .findings import Code, Finding
-from .model import Plan
+from .results import cause_response_missing, no_change, self_grade_mismatch, suggest_stage_3, weak_two_years
 
 __all__ = ["AUDIT_CATALOG", "AUDIT_RULES", "AuditCheck", "AuditInput", "AuditRules", "audit_plan", "check_of"]
 

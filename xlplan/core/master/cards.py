@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .enums import Aggregation, Basis, FundingSource, MilestoneStatus
-from .fiscal import fy_label
-from .grading import MeasureGrade
-from .model import Amounts, BudgetProject, Kpi, Measure
+from ..enums import Aggregation, Basis, FundingSource, MilestoneStatus
+from ..fiscal import fy_label
+from ..grading import MeasureGrade
+from ..model import Amounts, BudgetProject, Kpi, Measure
 
 __all__ = ["BudgetBlock", "BudgetLine", "Card", "measure_card"]
 

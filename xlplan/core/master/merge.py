@@ -13,15 +13,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .assemble import SectionContent
-from .disassemble import section_records
-from .findings import Code, Finding
-from .layout import BUDGET, FUNDING, KPI, LIFECYCLE, MEASURES, PROJECTS, SCHEDULE, SheetLayout
-from .model import BudgetProject, Measure, RowSource
+from ..assemble import SectionContent
+from ..disassemble import section_records
+from ..findings import Code, Finding
+from ..layout import BUDGET, FUNDING, KPI, LIFECYCLE, MEASURES, PROJECTS, SCHEDULE, SheetLayout
+from ..model import BudgetProject, Measure, RowSource
+from ..tables import SectionWorkbook
 from .plan_order import plan_order, project_order
 from .provenance import cell_of
 from .row_compare import address_or_unknown, compare_rows, with_sources
-from .tables import SectionWorkbook
 
 __all__ = [
     "MergeResult",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .layout import FIRST_DATA_ROW, HEADER_ROW, SECTION_SHEETS, SheetLayout
+from ..layout import FIRST_DATA_ROW, HEADER_ROW, SECTION_SHEETS, SheetLayout
 
 __all__ = [
     "CARDS_SHEET",

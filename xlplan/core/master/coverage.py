@@ -5,9 +5,9 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
-from .findings import Code, Finding
-from .layout import MEASURES
-from .model import Plan
+from ..findings import Code, Finding
+from ..layout import MEASURES
+from ..model import Plan
 from .provenance import cell_of
 
 __all__ = ["not_returned_measures", "roster_findings", "section_key"]

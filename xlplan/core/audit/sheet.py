@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .audit_catalog import AUDIT_CATALOG, check_of
-from .findings import Finding
-from .master_layout import TableColumn
+from ..findings import Finding
+from ..master.layout import TableColumn
+from .catalog import AUDIT_CATALOG, check_of
 
 __all__ = ["AUDIT_SHEET", "AUDIT_SHEET_COLUMNS", "audit_sheet_rows", "where"]
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .audit_catalog import audit_finding
-from .audit_context import AuditInput
-from .findings import Code, Finding
-from .model import BudgetProject
+from ..findings import Code, Finding
+from ..model import BudgetProject
+from .catalog import audit_finding
+from .context import AuditInput
 
 __all__ = ["execution_rate_low", "nothing_spent", "settlement_over_budget"]
 

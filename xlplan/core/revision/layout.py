@@ -8,9 +8,9 @@ headers can be mistaken for another's when a sheet was renamed.
 
 from __future__ import annotations
 
-from .enums import Aggregation, Direction, KpiType, Stage
-from .layout import Column, Kind, SheetLayout
-from .revision_proposals import Decision
+from ..enums import Aggregation, Direction, KpiType, Stage
+from ..layout import Column, Kind, SheetLayout
+from .proposals import Decision
 
 __all__ = [
     "ADDITIONS",

@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .audit_catalog import audit_finding
-from .audit_context import AuditInput
-from .audit_kpi_types import kpi_type_of
-from .enums import Basis, KpiType, Stage
-from .findings import Code, Finding
-from .fiscal import fy_label
-from .lifecycle import is_usual_move
-from .model import Measure
+from ..enums import Basis, KpiType, Stage
+from ..findings import Code, Finding
+from ..fiscal import fy_label
+from ..lifecycle import is_usual_move
+from ..model import Measure
+from .catalog import audit_finding
+from .context import AuditInput
+from .kpi_types import kpi_type_of
 
 __all__ = [
     "basis_without_reason",

@@ -21,13 +21,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from .enums import MilestoneStatus, Stage
-from .fiscal import fy_label
-from .grade_rules import GradeRules, KpiOutcome
-from .grading import KpiAssessment, KpiGap, MeasureGrade, assess_kpi
-from .lifecycle import is_usual_move
-from .model import Kpi, Measure, Plan
-from .revision_changes import ChangeOrigin
+from ..enums import MilestoneStatus, Stage
+from ..fiscal import fy_label
+from ..grading import KpiAssessment, KpiGap, MeasureGrade, assess_kpi
+from ..grading.rules import GradeRules, KpiOutcome
+from ..lifecycle import is_usual_move
+from ..model import Kpi, Measure, Plan
+from .changes import ChangeOrigin
 
 __all__ = ["Decision", "Proposal", "ProposalRule", "format_number", "propose_transitions"]
 

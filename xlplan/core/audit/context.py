@@ -13,10 +13,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from ..errors import XlplanError
-from .enums import Grade, KpiType, Stage
-from .layout import SECTION_SHEETS
-from .model import Amounts, BudgetProject, Kpi, Measure, Plan, RowSource
+from ...errors import XlplanError
+from ..enums import Grade, KpiType, Stage
+from ..layout import SECTION_SHEETS
+from ..model import Amounts, BudgetProject, Kpi, Measure, Plan, RowSource
 
 __all__ = ["AuditInput", "AuditRules", "Locator", "default_locator"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
-from .model import Kpi, Measure
+from ..model import Kpi, Measure
 
 __all__ = ["KpiYear", "carry_kpi_years", "other_years", "with_other_years"]
 

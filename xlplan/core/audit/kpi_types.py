@@ -10,9 +10,9 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from .audit_context import AuditRules
-from .enums import KpiType
-from .model import Kpi
+from ..enums import KpiType
+from ..model import Kpi
+from .context import AuditRules
 
 __all__ = ["KpiTypeView", "guess_kpi_type", "kpi_type_of"]
 

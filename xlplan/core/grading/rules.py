@@ -14,8 +14,8 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
-from ..errors import XlplanError
-from .enums import Basis, Grade, Stage
+from ...errors import XlplanError
+from ..enums import Basis, Grade, Stage
 
 __all__ = ["GradeRules", "KpiOutcome", "KpiRules", "KpiTarget", "ScheduleOutcome", "ScheduleRules"]
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .layout import SheetLayout
-from .model import BudgetProject, Measure, Plan, RowSource
+from ..layout import SheetLayout
+from ..model import BudgetProject, Measure, Plan, RowSource
 
 __all__ = ["address_of", "cell_of", "strip_sources"]
 

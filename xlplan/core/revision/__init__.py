@@ -23,17 +23,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .enums import Severity
-from .findings import Code, Finding
-from .fiscal import fy_label
-from .lifecycle import is_usual_move
-from .model import Kpi, Measure, Plan
-from .plan_order import plan_order
-from .revision_changes import ChangeKind, ChangeKpi, Changes, ComparisonRow
-from .revision_measures import NONE, MeasureChanges
-from .revision_projects import carry_projects
-from .revision_proposals import Proposal, format_number
-from .revision_state import KIND_ORDER
+from ..enums import Severity
+from ..findings import Code, Finding
+from ..fiscal import fy_label
+from ..lifecycle import is_usual_move
+from ..master.plan_order import plan_order
+from ..model import Kpi, Measure, Plan
+from .changes import ChangeKind, ChangeKpi, Changes, ComparisonRow
+from .measures import NONE, MeasureChanges
+from .projects import carry_projects
+from .proposals import Proposal, format_number
+from .state import KIND_ORDER
 
 __all__ = ["RevisionResult", "apply", "current_view"]
 

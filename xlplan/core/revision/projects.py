@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from .model import Amounts, BudgetProject, ExpenseLine, FundingLine, Measure
-from .plan_order import id_sort_key
+from ..master.plan_order import id_sort_key
+from ..model import Amounts, BudgetProject, ExpenseLine, FundingLine, Measure
 
 __all__ = ["carry_projects"]
 

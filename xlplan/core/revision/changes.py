@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .enums import Aggregation, Direction, KpiType, Stage
+from ..enums import Aggregation, Direction, KpiType, Stage
 
 __all__ = [
     "AddMeasure",

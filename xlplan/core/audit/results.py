@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .audit_catalog import audit_finding
-from .audit_context import AuditInput
-from .enums import Basis, Grade, Stage
-from .findings import Code, Finding
-from .fiscal import fy_label
-from .model import Kpi, Measure
+from ..enums import Basis, Grade, Stage
+from ..findings import Code, Finding
+from ..fiscal import fy_label
+from ..model import Kpi, Measure
+from .catalog import audit_finding
+from .context import AuditInput
 
 __all__ = ["cause_response_missing", "no_change", "self_grade_mismatch", "suggest_stage_3", "weak_two_years"]
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from .findings import Code, Finding
-from .layout import MEASURES, SheetLayout
-from .model import RowSource
+from ..findings import Code, Finding
+from ..layout import MEASURES, SheetLayout
+from ..model import RowSource
 from .provenance import address_of, cell_of
 
 __all__ = ["MISSING", "Row", "address_or_unknown", "compare_rows", "with_sources"]

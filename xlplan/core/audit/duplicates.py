@@ -13,10 +13,10 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator, Sequence
 
-from .audit_catalog import audit_finding
-from .audit_context import AuditInput
-from .findings import Code, Finding
-from .model import Measure
+from ..findings import Code, Finding
+from ..model import Measure
+from .catalog import audit_finding
+from .context import AuditInput
 
 __all__ = ["near_duplicate", "near_duplicate_groups"]
 

@@ -6,11 +6,11 @@ its cell when it cannot apply (`note`), and leaves its 新旧対照表 rows (`ro
 
 from __future__ import annotations
 
-from .findings import Code, Finding
-from .fiscal import fy_label
-from .layout import SheetLayout
-from .model import Measure, Plan
-from .revision_changes import (
+from ..findings import Code, Finding
+from ..fiscal import fy_label
+from ..layout import SheetLayout
+from ..model import Measure, Plan
+from .changes import (
     AddMeasure,
     ChangeKind,
     ChangeKpi,
@@ -21,8 +21,8 @@ from .revision_changes import (
     RenameMeasure,
     RetireMeasure,
 )
-from .revision_layout import ADDITIONS, KPIS, MERGES, OWNERS, PROPOSALS, RENAMES, RETIREMENTS, STAGES
-from .revision_proposals import Proposal
+from .layout import ADDITIONS, KPIS, MERGES, OWNERS, PROPOSALS, RENAMES, RETIREMENTS, STAGES
+from .proposals import Proposal
 
 __all__ = ["Change", "RevisionState"]
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .enums import Basis, Grade, Stage
-from .grading import MeasureGrade
-from .model import Amounts, BudgetProject, Measure, Plan
+from ..enums import Basis, Grade, Stage
+from ..grading import MeasureGrade
+from ..model import Amounts, BudgetProject, Measure, Plan
 
 __all__ = [
     "NO_PILLAR",

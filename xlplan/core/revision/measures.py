@@ -11,11 +11,11 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from .enums import Stage
-from .findings import Code
-from .layout import MEASURE_ID_PATTERN
-from .model import Measure, Milestone
-from .revision_changes import (
+from ..enums import Stage
+from ..findings import Code
+from ..layout import MEASURE_ID_PATTERN
+from ..model import Measure, Milestone
+from .changes import (
     AddMeasure,
     ChangeKind,
     ChangeOwner,
@@ -24,7 +24,7 @@ from .revision_changes import (
     RenameMeasure,
     RetireMeasure,
 )
-from .revision_state import Change, RevisionState
+from .state import Change, RevisionState
 
 __all__ = ["MeasureChanges"]
 

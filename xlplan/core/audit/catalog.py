@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .audit_context import AuditInput
-from .enums import Severity
-from .findings import Code, Finding
+from ..enums import Severity
+from ..findings import Code, Finding
+from .context import AuditInput
 
 __all__ = ["AUDIT_CATALOG", "AuditCheck", "audit_finding", "check_of"]
 
