@@ -6,14 +6,9 @@ they are. Every entity keeps the row it came from (`RowSource`).
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
-from collections.abc import Mapping
-from enum import StrEnum
-from typing import TypeVar
 
 from .enums import Aggregation, Basis, Direction, FundingSource, Grade, KpiType, MilestoneStatus, Stage
-from .fiscal import YearMonth, parse_year_month
 from .model import (
     Amounts,
     BasisOverride,
@@ -25,13 +20,10 @@ from .model import (
     Milestone,
     RowSource,
 )
+from .records import Record, amount, member, month, names, number, text, whole_number
 from .tables import SectionWorkbook, SheetRows
 
 __all__ = ["SectionContent", "assemble_section"]
-
-E = TypeVar("E", bound=StrEnum)
-Record = Mapping[str, object]
-_NAME_SEPARATORS = re.compile(r"[、,，\n]+")
 
 
 class SectionContent:
@@ -60,37 +52,37 @@ def assemble_section(book: SectionWorkbook, fiscal_year: int) -> SectionContent:
     stages: dict[str, dict[int, Stage]] = defaultdict(dict)
     overrides: dict[str, dict[int, BasisOverride]] = defaultdict(dict)
     for record, _source in rows.get("lifecycle", []):
-        measure_id, year = _text(record, "measure_id"), _int(record, "fiscal_year")
-        stage = _enum(Stage, record.get("stage"))
+        measure_id, year = text(record, "measure_id"), whole_number(record, "fiscal_year")
+        stage = member(Stage, record.get("stage"))
         if not measure_id or year is None or stage is None:
             continue
         stages[measure_id][year] = stage
-        basis = _enum(Basis, record.get("basis"))
+        basis = member(Basis, record.get("basis"))
         if basis is not None and basis is not stage.basis:
-            overrides[measure_id][year] = BasisOverride(basis, _text(record, "reason"))
+            overrides[measure_id][year] = BasisOverride(basis, text(record, "reason"))
 
     measures = []
     for record, source in rows.get("measures", []):
-        measure_id = _text(record, "measure_id")
+        measure_id = text(record, "measure_id")
         if not measure_id:
             continue
-        grade = _enum(Grade, record.get("self_grade"))
+        grade = member(Grade, record.get("self_grade"))
         measures.append(
             Measure(
                 measure_id=measure_id,
-                name=_text(record, "name"),
-                hierarchy=tuple(p.strip() for p in _text(record, "hierarchy").split(">") if p.strip()),
-                primary_section=_text(record, "primary_section"),
-                co_sections=tuple(s for s in _split_names(_text(record, "co_sections"))),
-                summary=_text(record, "summary"),
-                target_rationale=_text(record, "target_rationale"),
-                expected_effect=_text(record, "expected_effect"),
+                name=text(record, "name"),
+                hierarchy=tuple(p.strip() for p in text(record, "hierarchy").split(">") if p.strip()),
+                primary_section=text(record, "primary_section"),
+                co_sections=tuple(s for s in names(text(record, "co_sections"))),
+                summary=text(record, "summary"),
+                target_rationale=text(record, "target_rationale"),
+                expected_effect=text(record, "expected_effect"),
                 stages=stages.get(measure_id, {}),
                 basis_overrides=overrides.get(measure_id, {}),
                 self_grades={fiscal_year: grade} if grade else {},
-                results=_yearly(fiscal_year, _text(record, "results")),
-                causes=_yearly(fiscal_year, _text(record, "cause")),
-                responses=_yearly(fiscal_year, _text(record, "response")),
+                results=_yearly(fiscal_year, text(record, "results")),
+                causes=_yearly(fiscal_year, text(record, "cause")),
+                responses=_yearly(fiscal_year, text(record, "response")),
                 kpis=tuple(kpis.get(measure_id, ())),
                 milestones=tuple(milestones.get(measure_id, ())),
                 source=source,
@@ -99,32 +91,32 @@ def assemble_section(book: SectionWorkbook, fiscal_year: int) -> SectionContent:
 
     lines: dict[str, list[ExpenseLine]] = defaultdict(list)
     for record, source in rows.get("budget", []):
-        project_id = _text(record, "project_id")
+        project_id = text(record, "project_id")
         if project_id:
-            lines[project_id].append(ExpenseLine(project_id, _text(record, "item"), _amounts(record), source))
+            lines[project_id].append(ExpenseLine(project_id, text(record, "item"), _amounts(record), source))
     funding: dict[str, list[FundingLine]] = defaultdict(list)
     for record, source in rows.get("funding", []):
-        project_id = _text(record, "project_id")
-        funding_source = _enum(FundingSource, record.get("funding_source"))
+        project_id = text(record, "project_id")
+        funding_source = member(FundingSource, record.get("funding_source"))
         if project_id and funding_source:
             funding[project_id].append(FundingLine(project_id, funding_source, _amounts(record), source))
     projects = []
     for record, source in rows.get("projects", []):
-        project_id = _text(record, "project_id")
+        project_id = text(record, "project_id")
         if not project_id:
             continue
         projects.append(
             BudgetProject(
                 project_id=project_id,
-                name=_text(record, "name"),
+                name=text(record, "name"),
                 fiscal_year=fiscal_year,
-                measure_ids=tuple(m for m in _text(record, "measure_ids").split(",") if m),
-                section=_text(record, "section"),
+                measure_ids=tuple(m for m in text(record, "measure_ids").split(",") if m),
+                section=text(record, "section"),
                 total=_amounts(record),
                 lines=tuple(lines.get(project_id, ())),
                 funding=tuple(funding.get(project_id, ())),
-                main_contents=_text(record, "main_contents"),
-                specific_funding_note=_text(record, "specific_funding_note"),
+                main_contents=text(record, "main_contents"),
+                specific_funding_note=text(record, "specific_funding_note"),
                 source=source,
             )
         )
@@ -138,81 +130,47 @@ def _records(book: SectionWorkbook, key: str):  # type: ignore[no-untyped-def]
 
 
 def _kpi(record: Record, source: RowSource, fiscal_year: int) -> Kpi | None:
-    kpi_id, measure_id = _text(record, "kpi_id"), _text(record, "measure_id")
+    kpi_id, measure_id = text(record, "kpi_id"), text(record, "measure_id")
     if not kpi_id or not measure_id:
         return None
     return Kpi(
         kpi_id=kpi_id,
         measure_id=measure_id,
-        name=_text(record, "name"),
-        kpi_type=_enum(KpiType, record.get("kpi_type")),
-        unit=_text(record, "unit"),
-        aggregation=_enum(Aggregation, record.get("aggregation")) or Aggregation.ANNUAL,
-        direction=_enum(Direction, record.get("direction")) or Direction.HIGHER,
-        baseline=_float(record, "baseline"),
-        baseline_fy=_int(record, "baseline_fy"),
-        target=_float(record, "target"),
-        target_fy=_int(record, "target_fy"),
-        yearly_targets=_present({fiscal_year: _float(record, "yearly_target")}),
-        actuals=_present({fiscal_year - 1: _float(record, "previous_actual"), fiscal_year: _float(record, "actual")}),
-        reference=_present({fiscal_year: _float(record, "reference")}),
-        note=_text(record, "note"),
+        name=text(record, "name"),
+        kpi_type=member(KpiType, record.get("kpi_type")),
+        unit=text(record, "unit"),
+        aggregation=member(Aggregation, record.get("aggregation")) or Aggregation.ANNUAL,
+        direction=member(Direction, record.get("direction")) or Direction.HIGHER,
+        baseline=number(record, "baseline"),
+        baseline_fy=whole_number(record, "baseline_fy"),
+        target=number(record, "target"),
+        target_fy=whole_number(record, "target_fy"),
+        yearly_targets=_present({fiscal_year: number(record, "yearly_target")}),
+        actuals=_present({fiscal_year - 1: number(record, "previous_actual"), fiscal_year: number(record, "actual")}),
+        reference=_present({fiscal_year: number(record, "reference")}),
+        note=text(record, "note"),
         source=source,
     )
 
 
 def _milestone(record: Record, source: RowSource) -> Milestone | None:
-    measure_id = _text(record, "measure_id")
+    measure_id = text(record, "measure_id")
     if not measure_id:
         return None
     return Milestone(
         measure_id=measure_id,
-        name=_text(record, "name"),
-        planned_from=_month(record, "planned_from"),
-        planned_to=_month(record, "planned_to"),
-        status=_enum(MilestoneStatus, record.get("status")) or MilestoneStatus.NOT_STARTED,
-        completed_on=_month(record, "completed_on"),
-        delay_reason=_text(record, "delay_reason"),
+        name=text(record, "name"),
+        planned_from=month(record, "planned_from"),
+        planned_to=month(record, "planned_to"),
+        status=member(MilestoneStatus, record.get("status")) or MilestoneStatus.NOT_STARTED,
+        completed_on=month(record, "completed_on"),
+        delay_reason=text(record, "delay_reason"),
         source=source,
     )
 
 
 def _amounts(record: Record) -> Amounts:
-    return Amounts(_amount(record, "initial"), _amount(record, "revised"), _amount(record, "settlement"))
-
-
-def _text(record: Record, key: str) -> str:
-    value = record.get(key)
-    return value if isinstance(value, str) else ""
-
-
-def _float(record: Record, key: str) -> float | None:
-    value = record.get(key)
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
-
-
-def _int(record: Record, key: str) -> int | None:
-    value = _float(record, key)
-    return int(value) if value is not None and value.is_integer() else None
-
-
-def _amount(record: Record, key: str) -> int | None:
-    value = _float(record, key)
-    return round(value) if value is not None and value >= 0 else None
-
-
-def _month(record: Record, key: str) -> YearMonth | None:
-    value = record.get(key)
-    return parse_year_month(value) if isinstance(value, str) else None
-
-
-def _enum(enum: type[E], value: object) -> E | None:
-    try:
-        return enum(value)
-    except ValueError:
-        return None
+    return Amounts(amount(record, "initial"), amount(record, "revised"), amount(record, "settlement"))
 
 
 def _present(values: dict[int, float | None]) -> dict[int, float]:
@@ -221,7 +179,3 @@ def _present(values: dict[int, float | None]) -> dict[int, float]:
 
 def _yearly(fiscal_year: int, text: str) -> dict[int, str]:
     return {fiscal_year: text} if text else {}
-
-
-def _split_names(text: str) -> list[str]:
-    return [p.strip() for p in _NAME_SEPARATORS.split(text) if p.strip()]

@@ -11,6 +11,7 @@ from .enums import Basis, MilestoneStatus, Stage
 from .findings import Code, Finding
 from .fiscal import fy_label
 from .layout import SECTION_SHEETS
+from .records import member
 from .tables import SectionWorkbook, SheetRows
 
 __all__ = ["check_section"]
@@ -121,10 +122,10 @@ def _stage_requirements(book: SectionWorkbook, fiscal_year: int) -> Iterator[Fin
             yield _finding(Code.STAGE_MISSING, book, table, i, "measure_id", fiscal_year=fy_label(fiscal_year))
             continue
         row = stage_rows[measure_id]
-        stage = _stage(lifecycle.records[row].get("stage"))
+        stage = member(Stage, lifecycle.records[row].get("stage"))
         if stage is None:
             continue  # the schema already reported the bad stage
-        basis = _basis(lifecycle.records[row].get("basis")) or stage.basis
+        basis = member(Basis, lifecycle.records[row].get("basis")) or stage.basis
         if basis is Basis.KPI:
             yield from _kpi_requirements(book, measure_id, stage, kpi_rows.get(measure_id, []), row)
         elif basis is Basis.SCHEDULE and measure_id not in with_milestones:
@@ -204,17 +205,3 @@ def _milestone_dates(book: SectionWorkbook) -> Iterator[Finding]:
     for i, record, table in _rows(book, "schedule"):
         if record.get("status") == MilestoneStatus.DONE and record.get("completed_on") is None:
             yield _finding(Code.MILESTONE_DONE_WITHOUT_DATE, book, table, i, "completed_on", value="")
-
-
-def _stage(value: object) -> Stage | None:
-    try:
-        return Stage(value)
-    except ValueError:
-        return None
-
-
-def _basis(value: object) -> Basis | None:
-    try:
-        return Basis(value)
-    except ValueError:
-        return None

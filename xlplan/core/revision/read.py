@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from ..assemble import _enum, _float, _int, _split_names, _text
 from ..cells import split_cell
 from ..enums import Aggregation, Direction, KpiType, Severity, Stage
 from ..findings import Code, Finding
 from ..model import Plan
+from ..records import member, names, number, text, whole_number
 from ..tables import SectionWorkbook, SheetRows
 from .changes import (
     AddMeasure,
@@ -74,50 +74,50 @@ def read_changes(book: SectionWorkbook, plan: Plan, proposals: Sequence[Proposal
     changes = Changes(
         additions=tuple(
             AddMeasure(
-                name=_text(r, "name").strip(),
+                name=text(r, "name").strip(),
                 stage=stage,
-                measure_id=_text(r, "measure_id"),
-                hierarchy=tuple(p.strip() for p in _text(r, "hierarchy").split(">") if p.strip()),
-                primary_section=_text(r, "primary_section").strip(),
-                co_sections=tuple(_split_names(_text(r, "co_sections"))),
-                summary=_text(r, "summary"),
-                reason=_text(r, "reason"),
+                measure_id=text(r, "measure_id"),
+                hierarchy=tuple(p.strip() for p in text(r, "hierarchy").split(">") if p.strip()),
+                primary_section=text(r, "primary_section").strip(),
+                co_sections=tuple(names(text(r, "co_sections"))),
+                summary=text(r, "summary"),
+                reason=text(r, "reason"),
                 origin=o,
             )
             for r, o in rows("add")
-            if (stage := _enum(Stage, r.get("stage"))) is not None
+            if (stage := member(Stage, r.get("stage"))) is not None
         ),
         merges=tuple(
             MergeMeasures(
-                target_id=_text(r, "target_id"),
-                merged_ids=tuple(m for m in _text(r, "merged_ids").split(",") if m),
-                target_name=_text(r, "target_name").strip(),
-                primary_section=_text(r, "primary_section").strip(),
-                stage=_enum(Stage, r.get("stage")),
-                reason=_text(r, "reason"),
+                target_id=text(r, "target_id"),
+                merged_ids=tuple(m for m in text(r, "merged_ids").split(",") if m),
+                target_name=text(r, "target_name").strip(),
+                primary_section=text(r, "primary_section").strip(),
+                stage=member(Stage, r.get("stage")),
+                reason=text(r, "reason"),
                 origin=o,
             )
             for r, o in rows("merge")
         ),
-        retirements=tuple(RetireMeasure(_text(r, "measure_id"), _text(r, "reason"), o) for r, o in rows("retire")),
+        retirements=tuple(RetireMeasure(text(r, "measure_id"), text(r, "reason"), o) for r, o in rows("retire")),
         renames=tuple(
-            RenameMeasure(_text(r, "measure_id"), _text(r, "name").strip(), _text(r, "reason"), o)
+            RenameMeasure(text(r, "measure_id"), text(r, "name").strip(), text(r, "reason"), o)
             for r, o in rows("rename")
         ),
         owners=tuple(
             ChangeOwner(
-                _text(r, "measure_id"),
-                _text(r, "primary_section").strip(),
-                _co_sections(_text(r, "co_sections")),
-                _text(r, "reason"),
+                text(r, "measure_id"),
+                text(r, "primary_section").strip(),
+                _co_sections(text(r, "co_sections")),
+                text(r, "reason"),
                 o,
             )
             for r, o in rows("owner")
         ),
         stages=tuple(
-            ChangeStage(_text(r, "measure_id"), stage, _text(r, "reason"), o)
+            ChangeStage(text(r, "measure_id"), stage, text(r, "reason"), o)
             for r, o in rows("stage")
-            if (stage := _enum(Stage, r.get("stage"))) is not None
+            if (stage := member(Stage, r.get("stage"))) is not None
         ),
         kpis=tuple(_kpi_change(r, o) for r, o in rows("kpi")),
     )
@@ -148,24 +148,24 @@ def _co_sections(text: str) -> tuple[str, ...] | None:
         return None
     if text.strip() in _NO_SECTIONS:
         return ()
-    return tuple(_split_names(text))
+    return tuple(names(text))
 
 
 def _kpi_change(r: Record, origin: ChangeOrigin) -> ChangeKpi:
-    unit = _text(r, "unit")
+    unit = text(r, "unit")
     return ChangeKpi(
-        measure_id=_text(r, "measure_id"),
-        kpi_id=_text(r, "kpi_id"),
-        name=_text(r, "name") or None,
-        kpi_type=_enum(KpiType, r.get("kpi_type")),
+        measure_id=text(r, "measure_id"),
+        kpi_id=text(r, "kpi_id"),
+        name=text(r, "name") or None,
+        kpi_type=member(KpiType, r.get("kpi_type")),
         unit=unit or None,
-        aggregation=_enum(Aggregation, r.get("aggregation")),
-        direction=_enum(Direction, r.get("direction")),
-        baseline=_float(r, "baseline"),
-        baseline_fy=_int(r, "baseline_fy"),
-        target=_float(r, "target"),
-        target_fy=_int(r, "target_fy"),
-        reason=_text(r, "reason"),
+        aggregation=member(Aggregation, r.get("aggregation")),
+        direction=member(Direction, r.get("direction")),
+        baseline=number(r, "baseline"),
+        baseline_fy=whole_number(r, "baseline_fy"),
+        target=number(r, "target"),
+        target_fy=whole_number(r, "target_fy"),
+        reason=text(r, "reason"),
         origin=origin,
     )
 
@@ -177,10 +177,10 @@ def _decisions(
     current = {p.measure_id: p for p in proposals}
     decided: dict[str, ProposalDecision] = {}
     for r, origin in rows(PROPOSALS.key):
-        measure_id = _text(r, "measure_id")
-        decision = _enum(Decision, r.get("decision"))
+        measure_id = text(r, "measure_id")
+        decision = member(Decision, r.get("decision"))
         proposal = current.get(measure_id)
-        shown = (_enum(Stage, r.get("from_stage")), _enum(Stage, r.get("to_stage")))
+        shown = (member(Stage, r.get("from_stage")), member(Stage, r.get("to_stage")))
 
         if decision is None:
             if proposal is not None:
@@ -194,7 +194,7 @@ def _decisions(
                 now = _now(plan, proposal, measure_id)
                 findings.append(_finding(Code.REVISION_PROPOSAL_STALE, origin, "to_stage", measure_id, current=now))
             continue
-        accepted = proposal.accepted(_text(r, "comment").strip(), origin) if decision is Decision.ACCEPT else proposal
+        accepted = proposal.accepted(text(r, "comment").strip(), origin) if decision is Decision.ACCEPT else proposal
         decided[measure_id] = ProposalDecision(accepted, decision)
     return tuple(decided.get(p.measure_id) or ProposalDecision(p, None) for p in proposals)
 
