@@ -15,7 +15,7 @@ from rich.table import Table
 
 from ..app.consolidate import ConsolidationResult, consolidate
 from ..core.fiscal import fy_label
-from .options import FiscalYear, json_option
+from .options import FiscalYear, json_option, rules_option
 from .render import shown_path
 
 __all__ = ["consolidate_command"]
@@ -85,12 +85,7 @@ class _Bar:
     default=None,
     help="前回のマスター。施策の並びを引き継ぎ、どの課所室も提出しなかった施策を一覧にします。",
 )
-@click.option(
-    "--rules",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="評価基準ファイル（TOML、省略時は秋田市の基準）。",
-)
+@rules_option
 @click.option("--no-cards", is_flag=True, help="施策カード（印刷用）を作りません（大量の施策で時間を節約）。")
 @click.option(
     "--jobs",
@@ -109,7 +104,7 @@ def consolidate_command(
     fiscal_year: int | None,
     roster: Path | None,
     previous: Path | None,
-    rules: Path | None,
+    rules_path: Path | None,
     no_cards: bool,
     jobs: int,
     as_json: bool,
@@ -127,7 +122,7 @@ def consolidate_command(
             fiscal_year=fiscal_year,
             roster=roster,
             previous=previous,
-            rules=rules,
+            rules=rules_path,
             cards=not no_cards,
             jobs=jobs,
             progress=bar,

@@ -13,7 +13,7 @@ from rich.table import Table
 from ..app.grade import GradedWorkbook, grade_workbook, grades_json, write_graded_workbook
 from ..errors import UsageError
 from ..io.rules_file import load_rules
-from .options import FiscalYear, json_option
+from .options import FiscalYear, json_option, rules_option
 
 _GRADE_STYLE = {"A": "bold green", "B": "bold blue", "C": "bold yellow", "D": "bold red"}
 
@@ -28,13 +28,7 @@ _GRADE_STYLE = {"A": "bold green", "B": "bold blue", "C": "bold yellow", "D": "b
     help="算定評価・根拠・自己評価との差異を「評価」シートに加えたコピーの書き出し先（.xlsx）。元のファイルは変更しません。",
 )
 @json_option
-@click.option(
-    "--rules",
-    "rules_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="評価基準ファイル（TOML）。省略時は秋田市の基準（xlplan/rules/akita.toml）。",
-)
+@rules_option
 @click.option(
     "--fiscal-year",
     type=FiscalYear(),

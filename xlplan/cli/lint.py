@@ -15,7 +15,7 @@ from ..core.audit.catalog import AUDIT_CATALOG
 from ..core.enums import Severity
 from ..core.findings import Code
 from ..errors import UsageError
-from .options import FiscalYear, json_option, lang_option
+from .options import FiscalYear, json_option, lang_option, rules_option
 from .render import print_reports, reports_json
 
 __all__ = ["lint"]
@@ -31,13 +31,7 @@ _SEVERITY = {Severity.ERROR: "エラー", Severity.WARNING: "警告", Severity.I
     default=None,
     help="前年度のマスター。2年度続けての評価C・D、実績値の横ばい、段階の移行を確かめます。",
 )
-@click.option(
-    "--rules",
-    "rules_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="評価基準ファイル（TOML、[lint] に点検の基準値）。省略時は秋田市の基準（xlplan/rules/akita.toml）。",
-)
+@rules_option
 @click.option("--fiscal-year", type=FiscalYear(), default=None, help="評価する年度（省略時はマスターの年度）。")
 @json_option
 @lang_option

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -11,7 +12,13 @@ import click
 from ..core.fiscal import fy_label, parse_fiscal_year
 from ..io.limits import DEFAULT_LIMITS, MIB, ReadLimits
 
-__all__ = ["FiscalYear", "json_option", "lang_option", "limit_options"]
+__all__ = [
+    "FiscalYear",
+    "json_option",
+    "lang_option",
+    "limit_options",
+    "rules_option",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -90,3 +97,14 @@ def limit_options(function: F) -> F:
 
 def _param(option: str) -> str:
     return option.lstrip("-").replace("-", "_")
+
+
+def rules_option(function: F) -> F:
+    """--rules FILE: the rules file (grade rules and [lint] thresholds), passed as `rules_path`."""
+    return click.option(
+        "--rules",
+        "rules_path",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        default=None,
+        help="評価基準ファイル（TOML: 評価の基準と [lint] の点検基準）。省略時は秋田市の基準。",
+    )(function)

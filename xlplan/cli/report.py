@@ -8,7 +8,7 @@ import click
 
 from ..app.report import report_master
 from ..core.enums import Severity
-from .options import FiscalYear
+from .options import FiscalYear, rules_option
 
 __all__ = ["report"]
 
@@ -29,13 +29,7 @@ __all__ = ["report"]
     default=None,
     help="前年度のマスター（2年度にわたる点検に使います）。",
 )
-@click.option(
-    "--rules",
-    "rules_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="評価基準ファイル（TOML）。省略時は秋田市の基準（xlplan/rules/akita.toml）。",
-)
+@rules_option
 @click.option("--fiscal-year", type=FiscalYear(), default=None, help="評価する年度（省略時はマスターの年度）。")
 @click.option("--no-pdf", is_flag=True, help="施策カードのPDF（LibreOfficeが必要）を作りません。")
 def report(

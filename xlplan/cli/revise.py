@@ -15,7 +15,7 @@ from ..core.enums import Severity
 from ..core.findings import FileReport
 from ..core.fiscal import fy_label
 from ..errors import UsageError
-from .options import json_option, lang_option
+from .options import json_option, lang_option, rules_option
 from .render import print_reports
 
 
@@ -41,13 +41,7 @@ from .render import print_reports
     is_flag=True,
     help="変更ワークブックの様式を -o に書き出します。MASTER を指定すると改訂案と施策一覧を記入済みにします。",
 )
-@click.option(
-    "--rules",
-    "rules_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="評価基準ファイル（TOML）。改訂案の「目標達成」の判定に使います。省略時は秋田市の基準。",
-)
+@rules_option
 @json_option
 @lang_option
 @click.pass_context

@@ -152,6 +152,18 @@ def _computed(field_name: str, header: str, help_text: str, *, width: int = 10, 
     return Column(field_name, header, Kind.TEXT, help_text, width=width, computed=True, hidden=hidden)
 
 
+def _project_id() -> Column:
+    return Column(
+        "project_id",
+        "予算事業ID",
+        Kind.PROJECT_ID,
+        "「予算事業」シートにある予算事業ID。",
+        required=True,
+        example="P-001-1",
+        width=12,
+    )
+
+
 def _amounts() -> tuple[Column, ...]:
     return (
         Column("initial", "当初予算", Kind.AMOUNT, "当初予算額（千円）。数値のみ。", example="2873", width=12),
@@ -440,15 +452,7 @@ BUDGET = SheetLayout(
     help="予算事業ごとの科目別の内訳です。合計は「予算事業」シートの事業費計と一致させます。",
     keys=("project_id", "item"),
     columns=(
-        Column(
-            "project_id",
-            "予算事業ID",
-            Kind.PROJECT_ID,
-            "「予算事業」シートにある予算事業ID。",
-            required=True,
-            example="P-001-1",
-            width=12,
-        ),
+        _project_id(),
         Column(
             "item",
             "科目",
@@ -470,15 +474,7 @@ FUNDING = SheetLayout(
     help="予算事業ごとの財源別の内訳です。合計は事業費計と一致させます。0円の財源は行を作りません。",
     keys=("project_id", "funding_source"),
     columns=(
-        Column(
-            "project_id",
-            "予算事業ID",
-            Kind.PROJECT_ID,
-            "「予算事業」シートにある予算事業ID。",
-            required=True,
-            example="P-001-1",
-            width=12,
-        ),
+        _project_id(),
         Column(
             "funding_source",
             "財源区分",
