@@ -60,6 +60,7 @@ def test_sheets_in_reading_order_with_the_meta_sheet_very_hidden(book):
         "KPI年度値",
         "検証結果",
         "監査観点",
+        "改訂履歴",
         "_meta",
     ]
     assert book["_meta"].sheet_state == "veryHidden"

@@ -215,3 +215,23 @@ def test_revise_needs_a_master_unless_writing_the_template(tmp_path):
     result = CliRunner().invoke(cli, ["revise", "--changes-template", "-o", str(blank), "--to-version", "2.2"])
     assert result.exit_code == 0, result.output
     assert openpyxl.load_workbook(blank)["改訂案"]["A3"].value is None
+
+
+def test_the_new_master_keeps_the_merge_history_and_ids_are_never_reused(revised, tmp_path):
+    out, _ = revised
+    master = read_master(out / "計画_第2.1版.xlsx")
+    assert master.plan.measure("M-069").absorbed_ids == ("M-021", "M-022", "M-023")
+    assert [(m.measure_id, m.merged_into, m.retired_fy) for m in master.history] == [
+        ("M-021", "M-069", 2025),
+        ("M-022", "M-069", 2025),
+        ("M-023", "M-069", 2025),
+    ]
+    # 2.1 → 2.2 with no change: the history is carried on, the merged IDs stay taken
+    again = tmp_path / "2.2"
+    result = CliRunner().invoke(
+        cli, ["revise", str(out / "計画_第2.1版.xlsx"), "-o", str(again), "--to-version", "2.2"]
+    )
+    assert result.exit_code == 0, result.output
+    later = read_master(again / "計画_第2.2版.xlsx")
+    assert later.plan.measure("M-069").absorbed_ids == ("M-021", "M-022", "M-023")
+    assert [m.measure_id for m in later.history] == ["M-021", "M-022", "M-023"]

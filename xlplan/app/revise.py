@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..core.enums import Severity
@@ -31,7 +31,7 @@ from ..core.revision.read import ProposalDecision, read_changes
 from ..errors import UsageError
 from ..io.changes_workbook import ChangesOptions, read_changes_workbook, write_changes_workbook
 from ..io.comparison import RevisionBook, write_comparison_csv, write_revision_book
-from ..io.master_reader import read_master
+from ..io.master_reader import Master, read_master
 from ..io.master_writer import MasterContent, write_master
 from ..io.rules_file import load_rules
 from .demo import write_section_workbooks
@@ -117,6 +117,11 @@ def write_changes_template(
     return write_changes_workbook(output, options, plan=plan, proposals=proposals)
 
 
+def _with_history(master: Master) -> Plan:
+    """The master's plan with its retired and merged-away measures, so that no ID is reused."""
+    return replace(master.plan, measures=master.plan.measures + master.history)
+
+
 def revise(
     master: Path,
     directory: Path,
@@ -134,7 +139,8 @@ def revise(
     :param rules: grade rules (or a rules file) deciding the proposals.
     :raises UsageError: on a bad version, or when an output would overwrite the master.
     """
-    plan = read_master(master).plan
+    current = read_master(master)
+    plan = current.plan
     version = next_version(plan.version, to_version)
     files = _outputs(Path(directory), plan.version, version)
     for path in files.values():
@@ -150,13 +156,14 @@ def revise(
             wanted, decisions = read.changes, read.decisions
             findings += read.findings
     accepted = [d.proposal for d in decisions if d.decision is Decision.ACCEPT]
-    revision = apply(plan, wanted, accepted, version)
+    revision = apply(_with_history(current), wanted, accepted, version)
     findings += revision.findings
     result = ReviseResult(plan, revision, decisions, findings, grades)
     if not result.ok:
         return result
     new_view = current_view(revision.plan)
-    write_master(files["master"], MasterContent(plan=new_view, findings=findings, cards=True))
+    history = tuple(m for m in revision.plan.measures if not m.is_active_in(revision.plan.evaluated_fy))
+    write_master(files["master"], MasterContent(plan=new_view, findings=findings, cards=True, history=history))
     write_revision_book(
         files["book"], RevisionBook(plan, revision.plan, revision.comparison, decisions, grades, findings)
     )

@@ -24,9 +24,13 @@ from ..core.layout import SheetLayout
 from ..core.master.kpi_years import KpiYear, with_other_years
 from ..core.master.layout import (
     DATA_SHEETS,
+    FIRST_DATA_ROW,
     GRADES_COLUMNS,
     GRADES_SHEET,
     HEADER_ROW,
+    HISTORY_ACTIVE,
+    HISTORY_COLUMNS,
+    HISTORY_SHEET,
     KPI_YEARS_COLUMNS,
     KPI_YEARS_SHEET,
     MASTER_FORMAT_VERSION,
@@ -54,6 +58,7 @@ class Master:
     plan: Plan
     origins: Mapping[tuple[str, int], RowSource] = field(default_factory=dict)
     grades: tuple[MeasureGrade, ...] = ()
+    history: tuple[Measure, ...] = ()  # measures retired or merged away (改訂履歴), not in `plan`
 
     def origin(self, source: RowSource | None) -> RowSource | None:
         """The section row a master row came from (None when unknown)."""
@@ -133,7 +138,41 @@ def _read(path: Path, sha256: str, workbook: python_calamine.CalamineWorkbook) -
         projects=content.projects,
     )
     grades = _grades(workbook, fiscal_year) if GRADES_SHEET in workbook.sheet_names else ()
-    return Master(str(path), sha256, meta, plan, origins, grades)
+    history: tuple[Measure, ...] = ()
+    if HISTORY_SHEET in workbook.sheet_names:
+        plan, history = _with_history(plan, workbook.get_sheet_by_name(HISTORY_SHEET).to_python())
+    return Master(str(path), sha256, meta, plan, origins, grades, history)
+
+
+def _with_history(plan: Plan, grid: list[list[object]]) -> tuple[Plan, tuple[Measure, ...]]:
+    """Absorbed IDs onto the active measures; retired and merged-away measures as history."""
+    if len(grid) < HEADER_ROW:
+        return plan, ()
+    columns = _headers(grid[HEADER_ROW - 1])
+    absorbed: dict[str, tuple[str, ...]] = {}
+    history = []
+    for row in grid[FIRST_DATA_ROW - 1 :]:
+        values = {
+            c.field: str(row[columns[c.header]]).strip() if c.header in columns and columns[c.header] < len(row) else ""
+            for c in HISTORY_COLUMNS
+        }
+        if not values["measure_id"]:
+            continue
+        ids = tuple(i for i in values["absorbed_ids"].replace("、", ",").split(",") if i.strip())
+        if values["status"] == HISTORY_ACTIVE:
+            absorbed[values["measure_id"]] = ids
+        else:
+            history.append(
+                Measure(
+                    measure_id=values["measure_id"],
+                    name=values["name"],
+                    merged_into=values["merged_into"],
+                    absorbed_ids=ids,
+                    retired_fy=parse_fiscal_year(values["retired_fy"]),
+                )
+            )
+    measures = tuple(replace(m, absorbed_ids=absorbed.get(m.measure_id, m.absorbed_ids)) for m in plan.measures)
+    return replace(plan, measures=measures), tuple(history)
 
 
 def _headers(row: Sequence[object]) -> dict[str, int]:

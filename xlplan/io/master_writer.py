@@ -38,6 +38,11 @@ from ..core.master.layout import (
     GRADES_COLUMNS,
     GRADES_SHEET,
     HEADER_ROW,
+    HISTORY_ACTIVE,
+    HISTORY_COLUMNS,
+    HISTORY_MERGED,
+    HISTORY_RETIRED,
+    HISTORY_SHEET,
     KPI_YEARS_COLUMNS,
     KPI_YEARS_SHEET,
     MASTER_FORMAT_VERSION,
@@ -48,7 +53,7 @@ from ..core.master.layout import (
     TableColumn,
 )
 from ..core.master.view import grade_column, pillar_of, shared_marks, stage_label
-from ..core.model import Plan, RowSource
+from ..core.model import Measure, Plan, RowSource
 from .atomic import atomic_output
 from .master_cards import write_cards
 from .master_list import write_list
@@ -77,6 +82,7 @@ class MasterContent:
     # targets, older actuals). Off, the master holds the evaluated year only, as a section workbook.
     kpi_years: bool = False
     audit_findings: Sequence[Finding] = ()  # the auditor's checks (xlplan lint), for the 監査観点 sheet
+    history: Sequence[Measure] = ()  # measures retired or merged away in earlier revisions (改訂履歴)
 
 
 def write_master(path: Path, content: MasterContent) -> Path:
@@ -121,6 +127,7 @@ def _write(workbook: Workbook, content: MasterContent) -> None:
     kpi_years = workbook.add_worksheet(KPI_YEARS_SHEET)
     findings_sheet = workbook.add_worksheet(FINDINGS_SHEET)
     audit_sheet = workbook.add_worksheet(AUDIT_SHEET)
+    history_sheet = workbook.add_worksheet(HISTORY_SHEET)
     meta = workbook.add_worksheet(META_SHEET)
 
     _write_cover(cover, styles, content)
@@ -132,6 +139,7 @@ def _write(workbook: Workbook, content: MasterContent) -> None:
     _write_kpi_years(kpi_years, styles, plan if content.kpi_years else replace(plan, measures=()))
     _write_findings(findings_sheet, styles, content)
     _write_audit(audit_sheet, styles, content.audit_findings)
+    _write_history(history_sheet, styles, plan, content.history)
     _write_meta(meta, content)
     cover.activate()
 
@@ -321,6 +329,30 @@ def _write_audit(sheet: Worksheet, styles: Styles, findings: Sequence[Finding]) 
     banner = "監査観点　― 令和7年度包括外部監査の意見に沿った点検（xlplan lint）"
     rows = ((values, {}) for values in audit_sheet_rows(findings))
     _write_text_table(sheet, styles, AUDIT_SHEET_COLUMNS, banner, rows, wrap={2, 4, 7})
+
+
+def _write_history(sheet: Worksheet, styles: Styles, plan: Plan, history: Sequence[Measure]) -> None:
+    banner = "改訂履歴　― 統合・廃止された施策とその行き先（施策IDは再利用しません）"
+    rows = [
+        ((m.measure_id, m.name, HISTORY_ACTIVE, "", "、".join(m.absorbed_ids), ""), {})
+        for m in plan.measures
+        if m.absorbed_ids
+    ]
+    rows += [
+        (
+            (
+                m.measure_id,
+                m.name,
+                HISTORY_MERGED if m.merged_into else HISTORY_RETIRED,
+                m.merged_into,
+                "、".join(m.absorbed_ids),
+                fy_label(m.retired_fy) if m.retired_fy else "",
+            ),
+            {},
+        )
+        for m in history
+    ]
+    _write_text_table(sheet, styles, HISTORY_COLUMNS, banner, rows, wrap={1})
 
 
 def _write_text_table(

@@ -23,6 +23,8 @@ __all__ = [
     "GRADES_COLUMNS",
     "GRADES_SHEET",
     "HEADER_ROW",
+    "HISTORY_COLUMNS",
+    "HISTORY_SHEET",
     "KPI_YEARS_COLUMNS",
     "KPI_YEARS_SHEET",
     "LIST_SHEET",
@@ -41,6 +43,7 @@ SUMMARY_SHEET = "集計"
 GRADES_SHEET = "評価"
 CARDS_SHEET = "施策カード"
 FINDINGS_SHEET = "検証結果"
+HISTORY_SHEET = "改訂履歴"
 DATA_SHEETS: tuple[SheetLayout, ...] = SECTION_SHEETS
 
 
@@ -103,3 +106,16 @@ FINDINGS_COLUMNS: tuple[TableColumn, ...] = (
 # How a severity reads in the master (the code stays the stable, English key).
 SEVERITY_LABELS = {"error": "エラー", "warning": "警告", "info": "情報"}
 MISMATCH_MARK = "要確認"
+
+
+# 改訂履歴: the plan's history that outlives a revision. A measure merged into another or retired
+# keeps its ID here (never reused), and a measure that absorbed others keeps their IDs.
+HISTORY_COLUMNS: tuple[TableColumn, ...] = (
+    TableColumn("measure_id", "施策ID", 12),
+    TableColumn("name", "施策名", 40),
+    TableColumn("status", "状態", 10),
+    TableColumn("merged_into", "統合先施策ID", 14),
+    TableColumn("absorbed_ids", "統合元施策ID", 30),
+    TableColumn("retired_fy", "廃止・統合年度", 14),
+)
+HISTORY_ACTIVE, HISTORY_MERGED, HISTORY_RETIRED = "継続", "統合", "廃止"
