@@ -3,9 +3,11 @@
 python-calamine gives values fast, but it does not say which cells hold a formula without a
 saved result, which carry a percent number format (Excel stores "22.6%" as 0.226) or which
 rows, columns and sheets are hidden; and it trusts the file. `scan_package` streams every part
-of the package once (see `limits` for the zip checks), parses the parts calamine will read with
-expat, refusing any DTD or entity declaration, and checks the limits on rows, cells and text
-as it goes, mirroring how calamine places cells. Only then is the file handed to calamine.
+of the package once (see `limits` for the zip checks), refusing any DTD or entity declaration,
+parses the workbook-level parts calamine will read with expat, and checks the limits on rows,
+cells and text, mirroring how calamine places cells. A sheet is scanned at C speed by
+`sheet_scan.fast_scan` when it is written the plain way, and streamed through the expat
+`SheetScanner` otherwise (or when it is large). Only then is the file handed to calamine.
 
 A sheet's `<dimension ref>` is neither trusted nor used: Excel counts formatted blank cells in
 it, and a hostile file can state anything. The cells themselves are counted.
@@ -13,13 +15,14 @@ it, and a hostile file can state anything. The cells themselves are counted.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from xml.parsers import expat
 
 from ..core.findings import Code
 from .limits import DEFAULT_LIMITS, InputRefused, MemberSpan, ReadLimits, check_members, inflate, open_package
-from .sheet_scan import SheetParts, SheetScanner
+from .sheet_scan import SheetParts, SheetScanner, fast_scan
 from .xml_scan import Budget, Relationships, SharedStrings, Styles, WorkbookSheets, guarded_parser
 
 __all__ = ["SheetEntry", "SheetParts", "WorkbookParts", "scan_package"]
@@ -32,6 +35,7 @@ _RELS = "xl/_rels/workbook.xml.rels"
 _WORKBOOK = "xl/workbook.xml"
 _STYLES = "xl/styles.xml"
 _STRINGS = "xl/sharedStrings.xml"
+_FAST_SCAN_BYTES = 8 * 1024 * 1024  # a sheet part larger than this is streamed, never held whole
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,10 +136,30 @@ class _Screen:
     def sheet(self, sheet: str, part: str) -> SheetParts:
         """Screen one sheet's part (once) and return what it holds."""
         if part not in self.scans:
-            scanner = SheetScanner(sheet, self.strings.lengths, self.percent, self.limits, self.contents)
-            self._parse(part, scanner.handlers())
-            self.scans[part] = scanner.parts
+            self.scans[part] = self._scan_sheet(sheet, part)
         return self.scans[part]
+
+    def _scan_sheet(self, sheet: str, part: str) -> SheetParts:
+        """Read a sheet's part whole and scan it fast; stream it through the scanner when the
+        fast path cannot decide, or when the part is too large to hold (the stream stops early)."""
+        name = self.by_key.get(part.lower())
+        if name is None or name in self.done:
+            return SheetParts()
+        chunks = iter(self._chunks(name))
+        held: list[bytes] = []
+        size = 0
+        for chunk in chunks:
+            held.append(chunk)
+            size += len(chunk)
+            if size > _FAST_SCAN_BYTES:
+                break
+        else:
+            found = fast_scan(b"".join(held), sheet, self.strings.lengths, self.percent, self.limits, self.contents)
+            if found is not None:
+                return found
+        scanner = SheetScanner(sheet, self.strings.lengths, self.percent, self.limits, self.contents)
+        self._feed(name, scanner.handlers(), itertools.chain(held, chunks))
+        return scanner.parts
 
     def _chunks(self, name: str) -> Iterable[bytes]:
         """Inflate one member within the budget, refusing DTD and entity declarations."""
@@ -149,10 +173,13 @@ class _Screen:
                 xml_like = xml_like or chunk.lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n\x00").startswith(b"<")
                 first = False
             if xml_like:
-                window = tail + chunk
-                if any(pattern in window for pattern in _DECLARATIONS):
+                # every declaration starts with "<!" (UTF-8) or "<\0!" (UTF-16, either byte order):
+                # look for those in the chunk and across its seam, and test the six forms only then
+                seam = tail + chunk[:32]
+                suspect = any(marker in text for marker in (b"<!", b"<\x00!") for text in (chunk, seam))
+                if suspect and any(pattern in tail + chunk for pattern in _DECLARATIONS):
                     raise InputRefused(Code.XML_ENTITIES, value=name, part=name)
-                tail = window[-32:]
+                tail = (tail + chunk)[-32:] if len(chunk) < 32 else chunk[-32:]
             yield chunk
 
     def _verify(self, name: str) -> None:
@@ -164,11 +191,15 @@ class _Screen:
         name = self.by_key.get(wanted.lower())
         if name is None or name in self.done:
             return
+        self._feed(name, handlers, self._chunks(name))
+
+    def _feed(self, name: str, handlers: dict[str, Callable[..., None]], chunks: Iterable[bytes]) -> None:
+        """Stream a member's chunks through a guarded expat parser."""
         parser = guarded_parser(name)
         for attribute, handler in handlers.items():
             setattr(parser, attribute, handler)
         try:
-            for chunk in self._chunks(name):
+            for chunk in chunks:
                 parser.Parse(chunk, False)
             parser.Parse(b"", True)
         except expat.ExpatError as error:

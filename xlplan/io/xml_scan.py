@@ -15,6 +15,7 @@ from array import array
 from collections.abc import Callable
 from xml.parsers import expat
 
+from ..core.cells import cell_address
 from ..core.enums import Severity
 from ..core.findings import Code
 from .limits import EXCEL_MAX_CELL_CHARS, InputRefused, ReadLimits
@@ -204,15 +205,15 @@ class Budget:
         self.cells = 0
         self.chars = 0
 
-    def spend(self, sheet: str, cell: str, chars: int) -> None:
-        """Count one filled cell and its characters; refuse past either limit."""
+    def spend(self, sheet: str, row: int, column: int, chars: int) -> None:
+        """Count one filled cell (1-based row and column) and its characters; refuse past either limit."""
         self.cells += 1
         self.chars += chars
         if self.cells > self.limits.max_filled_cells:
             raise InputRefused(
                 Code.TOO_MANY_CELLS,
                 sheet=sheet,
-                cell=cell,
+                cell=cell_address(row, column),
                 what="値の入ったセル（ブック全体）",
                 count=f"{self.cells:,}",
                 limit=f"{self.limits.max_filled_cells:,}",
