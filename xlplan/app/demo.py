@@ -51,15 +51,29 @@ class DemoResult:
 
 
 def write_section_workbooks(
-    plan: Plan, directory: Path, *, progress: Callable[[str], None] | None = None
+    plan: Plan,
+    directory: Path,
+    *,
+    rules: GradeRules | None = None,
+    blank_rows: int = 100,
+    progress: Callable[[str], None] | None = None,
 ) -> list[Path]:
-    """Write one pre-filled section workbook per section of the plan into `directory`."""
+    """Write one pre-filled section workbook per section of the plan into `directory`.
+
+    :param rules: the grade rules the workbooks' live formulas follow (default: Akita's).
+    :param blank_rows: empty, formatted input rows after the pre-filled ones.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for share in split_by_section(plan):
         path = directory / f"{_UNSAFE.sub('_', share.section)}.xlsx"
         options = TemplateOptions(
-            fiscal_year=plan.evaluated_fy, section=share.section, plan_name=plan.name, plan_version=plan.version
+            fiscal_year=plan.evaluated_fy,
+            section=share.section,
+            plan_name=plan.name,
+            plan_version=plan.version,
+            blank_rows=blank_rows,
+            rules=rules,
         )
         write_section_workbook(path, options, section_records(share.measures, share.projects, plan.evaluated_fy))
         written.append(path)
@@ -79,7 +93,7 @@ def run_demo(
     plan = load_sample_plan()
     rules = rules or load_rules()
     result = DemoResult(directory=directory)
-    result.section_files = write_section_workbooks(plan, directory / "sections", progress=progress)
+    result.section_files = write_section_workbooks(plan, directory / "sections", rules=rules, progress=progress)
     result.outputs["課所室別の調査票"] = directory / "sections"
     result.checked = check_paths(result.section_files, fiscal_year=plan.evaluated_fy)
     graded_dir = directory / "graded"

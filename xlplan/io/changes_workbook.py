@@ -46,8 +46,8 @@ from ..core.tables import SectionWorkbook
 from .atomic import atomic_write
 from .grade_formulas import FormulaContext
 from .limits import DEFAULT_LIMITS, ReadLimits, read_bounded
-from .reader import _read_sheet, _reason, read_section_workbook
-from .section_writer import FISCAL_YEARS_OFFERED, TemplateOptions, _write_sheet
+from .reader import failure_reason, read_section_workbook, read_sheet
+from .section_writer import FISCAL_YEARS_OFFERED, TemplateOptions, write_layout_sheet
 from .xlsx_parts import WorkbookParts
 
 __all__ = ["ChangesOptions", "read_changes_workbook", "write_changes_workbook"]
@@ -106,7 +106,9 @@ def write_changes_workbook(
     for layout in CHANGE_SHEETS:
         rows = records.get(layout.key, [])
         last_rows = {layout.key: FIRST_DATA_ROW + len(rows) + options.blank_rows - 1}
-        _write_sheet(workbook, layout, stamp, rows, lists, FormulaContext(GradeRules(), options.fiscal_year, last_rows))
+        write_layout_sheet(
+            workbook, layout, stamp, rows, lists, FormulaContext(GradeRules(), options.fiscal_year, last_rows)
+        )
     if plan is not None:
         _write_reference(workbook.create_sheet(REFERENCE_SHEET), plan)
     _write_instructions(instructions, options)
@@ -239,14 +241,14 @@ def read_changes_workbook(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) ->
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as error:  # the file changed between the two reads, or is damaged late
         book.readable = False
-        book.add(Code.FILE_UNREADABLE, reason=_reason(error))
+        book.add(Code.FILE_UNREADABLE, reason=failure_reason(error))
         return book
     try:
         for layout in CHANGE_SHEETS:
-            _read_sheet(book, workbook, parts, layout, limits)
+            read_sheet(book, workbook, parts, layout, limits)
     except Exception as error:  # damaged parts found late (bad XML inside a valid zip)
         book.readable = False
-        book.add(Code.FILE_UNREADABLE, reason=_reason(error))
+        book.add(Code.FILE_UNREADABLE, reason=failure_reason(error))
     finally:
         parts.close()
         workbook.close()

@@ -38,7 +38,7 @@ from .limits import DEFAULT_LIMITS, InputRefused, ReadLimits, read_bounded
 from .probe import FileKind, is_lock_file, probe_bytes
 from .xlsx_parts import SheetParts, WorkbookParts
 
-__all__ = ["read_section_workbook"]
+__all__ = ["failure_reason", "read_section_workbook", "read_sheet"]
 
 _HEADER_SEARCH_ROWS = 10
 _log = logging.getLogger(__name__)
@@ -86,24 +86,24 @@ def read_section_workbook(
         return _skip(book, refused=refused)
     except Exception as error:  # calamine and zipfile raise many types on damaged files
         _log.debug("cannot open %s", path, exc_info=True)
-        return _skip(book, Code.FILE_UNREADABLE, reason=_reason(error))
+        return _skip(book, Code.FILE_UNREADABLE, reason=failure_reason(error))
     try:
         _read_meta(book, workbook, parts)
         if book.readable:
             for layout in layouts:
-                _read_sheet(book, workbook, parts, layout, limits)
+                read_sheet(book, workbook, parts, layout, limits)
             _check_sheets(book, parts)
     except InputRefused as refused:  # a sheet over a limit, found as it was screened
         book.findings = [f for f in book.findings if not f.sheet]  # its sheets are not read: no cell findings
         _skip(book, refused=refused)
     except Exception as error:  # damaged parts found late (bad XML inside a valid zip)
         _log.debug("cannot read %s", path, exc_info=True)
-        _skip(book, Code.FILE_UNREADABLE, reason=_reason(error))
+        _skip(book, Code.FILE_UNREADABLE, reason=failure_reason(error))
     except BaseException as error:  # a Rust panic in calamine is a BaseException (pyo3)
         if type(error).__name__ != "PanicException":
             raise
         _log.debug("calamine panicked on %s", path, exc_info=True)
-        _skip(book, Code.FILE_UNREADABLE, reason=_reason(error))
+        _skip(book, Code.FILE_UNREADABLE, reason=failure_reason(error))
     finally:
         parts.close()
         workbook.close()
@@ -141,7 +141,8 @@ def _check_sheets(book: SectionWorkbook, parts: WorkbookParts) -> None:
             book.add(Code.SHEET_HIDDEN, sheet=entry.name, value=entry.name, read=status)
 
 
-def _reason(error: BaseException) -> str:
+def failure_reason(error: BaseException) -> str:
+    """A short reason for a finding: the error's type and the first line of its text."""
     text = str(error).strip().splitlines()[0] if str(error).strip() else ""
     return f"{type(error).__name__}: {text[:120]}" if text else type(error).__name__
 
@@ -173,13 +174,18 @@ def _meta_text(value: object) -> str:
     return _INVISIBLE.sub("", str(value)).strip()
 
 
-def _read_sheet(
+def read_sheet(
     book: SectionWorkbook,
     workbook: python_calamine.CalamineWorkbook,
     parts: WorkbookParts,
     layout: SheetLayout,
     limits: ReadLimits = DEFAULT_LIMITS,
 ) -> None:
+    """Read one layout's sheet into `book.sheets` (normalised rows that remember their cells).
+
+    Used for the section workbook and for any workbook laid out the same way (HQ's changes
+    workbook); every problem becomes a finding on `book`.
+    """
     sheet_name = _find_sheet(book, workbook, parts, layout)
     if sheet_name is None:
         return

@@ -38,7 +38,7 @@ from .atomic import atomic_write
 from .grade_formulas import FormulaContext, computed_formulas
 from .rules_file import load_rules
 
-__all__ = ["TemplateOptions", "write_section_workbook"]
+__all__ = ["TemplateOptions", "write_layout_sheet", "write_section_workbook"]
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF9E5")  # pale yellow: "type here"
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
@@ -94,7 +94,7 @@ def build_section_workbook(options: TemplateOptions, records: Mapping[str, Seque
     }
     formulas = FormulaContext(options.rules or load_rules(), options.fiscal_year, last_rows)
     for layout in SECTION_SHEETS:
-        _write_sheet(workbook, layout, options, records.get(layout.key, ()), lists, formulas)
+        write_layout_sheet(workbook, layout, options, records.get(layout.key, ()), lists, formulas)
     _write_instructions(instructions, options)
     _write_meta(workbook, options)
     workbook.security = WorkbookProtection(lockStructure=True)
@@ -123,7 +123,7 @@ def _write_lists(workbook: Workbook, options: TemplateOptions) -> dict[str, str]
     return ranges
 
 
-def _write_sheet(
+def write_layout_sheet(
     workbook: Workbook,
     layout: SheetLayout,
     options: TemplateOptions,
@@ -131,6 +131,8 @@ def _write_sheet(
     lists: Mapping[str, str],
     formulas: FormulaContext,
 ) -> None:
+    """Add one layout's sheet: banner, headers with input messages, dropdowns, formatted input
+    rows (unlocked), pre-filled `rows`, live formula columns, protection and print settings."""
     sheet = workbook.create_sheet(layout.name)
     width = len(layout.all_columns)
     last_row = formulas.last_rows[layout.key]
