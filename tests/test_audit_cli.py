@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import sha256
+from tests.test_audit_sample import SAMPLE_COUNTS
 from xlplan.cli.main import cli
 from xlplan.core.grading import grade_plan
 from xlplan.core.grading.rules import GradeRules
@@ -69,19 +70,7 @@ def test_lint_json_has_the_shape_of_check_and_finds_the_audits_findings(masters)
     assert (report["path"], report["ok"], report["skipped"]) == (str(master), True, False)
     assert set(report["findings"][0]) == {"sheet", "cell", "column", "value", "severity", "code", "message"}
     counts = Counter(f["code"] for f in report["findings"])
-    assert counts == {
-        "audit-kpi-output-only": 29,
-        "audit-schedule-kpi-without-target": 12,
-        "audit-near-duplicate": 10,
-        "audit-cause-response-missing": 5,
-        "audit-execution-rate-low": 5,
-        "audit-no-change": 4,
-        "audit-suggest-stage-3": 4,
-        "audit-settlement-over-budget": 4,
-        "audit-stage-without-target": 1,
-        "audit-study-only": 1,
-        "audit-nothing-spent": 1,
-    }
+    assert counts == SAMPLE_COUNTS
     m060 = next(f for f in report["findings"] if f["code"] == "audit-cause-response-missing" and f["value"] == "M-060")
     assert (m060["sheet"], m060["column"], m060["severity"]) == ("施策", "原因", "warning")
     assert m060["cell"].endswith("62")  # M-060's row in the master's 施策 sheet (header on row 2)
