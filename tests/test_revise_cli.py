@@ -132,7 +132,7 @@ def test_the_new_master_is_the_plan_for_the_next_year(revised):
     assert merged.co_sections == ("市民生活部市民課", "福祉保健部障がい福祉課")
     assert plan.measure("M-035").stages == {2024: Stage.EXPAND, 2025: Stage.STABLE}
     [kpi] = plan.measure("M-035").kpis
-    assert kpi.actuals == {2024: 358.0}  # last year's actual, as 前年度実績値
+    assert kpi.actuals == {2023: 246.0, 2024: 358.0}  # the history of actuals carries on (KPI年度値)
     standard = next(p for p in plan.projects if p.project_id == "P-021-1")
     assert standard.measure_ids == ("M-069",) and standard.total.initial is None
 

@@ -163,7 +163,8 @@ def revise(
         return result
     new_view = current_view(revision.plan)
     history = tuple(m for m in revision.plan.measures if not m.is_active_in(revision.plan.evaluated_fy))
-    write_master(files["master"], MasterContent(plan=new_view, findings=findings, cards=True, history=history))
+    master_content = MasterContent(plan=new_view, findings=findings, cards=True, history=history, kpi_years=True)
+    write_master(files["master"], master_content)
     write_revision_book(
         files["book"], RevisionBook(plan, revision.plan, revision.comparison, decisions, grades, findings)
     )
