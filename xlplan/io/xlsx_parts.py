@@ -16,6 +16,7 @@ it, and a hostile file can state anything. The cells themselves are counted.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from xml.parsers import expat
@@ -28,6 +29,7 @@ from .xml_scan import Budget, Relationships, SharedStrings, Styles, WorkbookShee
 __all__ = ["SheetEntry", "SheetParts", "WorkbookParts", "scan_package"]
 
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
+_DECLARATION_START = re.compile(rb"<\x00?!")  # "<!" in UTF-8, "<\0!" in UTF-16 (either byte order)
 _DECLARATIONS = tuple(
     text.encode(encoding) for text in ("<!DOCTYPE", "<!ENTITY") for encoding in ("utf-8", "utf-16-le", "utf-16-be")
 )
@@ -175,8 +177,7 @@ class _Screen:
             if xml_like:
                 # every declaration starts with "<!" (UTF-8) or "<\0!" (UTF-16, either byte order):
                 # look for those in the chunk and across its seam, and test the six forms only then
-                seam = tail + chunk[:32]
-                suspect = any(marker in text for marker in (b"<!", b"<\x00!") for text in (chunk, seam))
+                suspect = _DECLARATION_START.search(chunk) or _DECLARATION_START.search(tail + chunk[:32])
                 if suspect and any(pattern in tail + chunk for pattern in _DECLARATIONS):
                     raise InputRefused(Code.XML_ENTITIES, value=name, part=name)
                 tail = (tail + chunk)[-32:] if len(chunk) < 32 else chunk[-32:]
