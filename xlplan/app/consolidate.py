@@ -23,7 +23,7 @@ from ..core.audit.context import AuditRules
 from ..core.enums import Severity
 from ..core.findings import Code, FileReport, Finding
 from ..core.fiscal import fy_label
-from ..core.grading import MeasureGrade, grade_plan
+from ..core.grading import MeasureGrade
 from ..core.grading.rules import GradeRules
 from ..core.layout import MEASURES
 from ..core.master.coverage import not_returned_measures, roster_findings
@@ -231,7 +231,17 @@ def consolidate(
         measures=measures,
         projects=merged.projects,
     )
-    grades = grade_plan(plan, grade_rules, fiscal_year=year)
+    # grade once: the audit checks grade the plan and hand the grades back (self-grade
+    # mismatches are reported on 検証結果 below, so the audit skips them)
+    audit_findings, graded = lint_plan(
+        plan,
+        grade_rules=grade_rules,
+        audit_rules=audit_rules,
+        fiscal_year=year,
+        previous=previous_master.plan if previous_master else None,
+        skip={"self-grade-mismatch"},
+    )
+    grades = list(graded.values())
     findings = [f for i in inputs for f in i.report.findings]
     findings += merged.findings
     findings += _mismatches(plan, grades, findings)
@@ -244,15 +254,6 @@ def consolidate(
     if previous_master is not None:
         not_returned, gone = not_returned_measures(previous_master.plan, (m.measure_id for m in plan.measures))
         findings += gone
-
-    audit_findings, _ = lint_plan(  # self-grade mismatches are already on 検証結果
-        plan,
-        grade_rules=grade_rules,
-        audit_rules=audit_rules,
-        fiscal_year=year,
-        previous=previous_master.plan if previous_master else None,
-        skip={"self-grade-mismatch"},
-    )
 
     progress.phase("書き出し", None)
     content = MasterContent(
