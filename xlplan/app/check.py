@@ -9,12 +9,12 @@ from pathlib import Path
 from xlplan_validators import validate_sheets
 
 from ..core.assemble import SectionContent, assemble_section
-from ..core.findings import Code, FileReport, Finding
+from ..core.findings import FileReport, Finding
 from ..core.section_rules import check_section
 from ..core.tables import SectionWorkbook
 from ..io.limits import DEFAULT_LIMITS, ReadLimits
-from ..io.reader import read_section_workbook
-from .inputs import Input, scan_inputs
+from .inputs import scan_inputs
+from .reading import read_all
 
 __all__ = ["CheckedWorkbook", "check_paths", "check_workbooks"]
 
@@ -42,11 +42,9 @@ def check_paths(
     :param progress: called once per file read (for progress bars).
     :param limits: what one file may cost (size, rows, cells...); a file over a limit is reported.
     """
-    books = []
-    for item in scan_inputs(paths):
-        books.append(_read_safely(item, limits))
-        if progress:
-            progress(item.path)
+    items = scan_inputs(paths)
+    done = iter(items)
+    books = read_all(items, limits=limits, advance=(lambda: progress(next(done).path)) if progress else None)
     return check_workbooks(books, fiscal_year=fiscal_year)
 
 
@@ -65,15 +63,3 @@ def check_workbooks(books: Sequence[SectionWorkbook], *, fiscal_year: int | None
         skipped = not book.readable
         checked.append(CheckedWorkbook(book, FileReport(book.path, by_file[book.path], skipped), content))
     return checked
-
-
-def _read_safely(item: Input, limits: ReadLimits = DEFAULT_LIMITS) -> SectionWorkbook:
-    path = item.path
-    if item.refused is not None:  # a link out of the folder, a folder that cannot be listed
-        return SectionWorkbook(path=str(path), findings=[item.refused], readable=False)
-    try:
-        return read_section_workbook(path, limits=limits)
-    except Exception as error:  # the reader reports bad files itself; this is the last net
-        book = SectionWorkbook(path=str(path), readable=False)
-        book.add(Code.FILE_UNREADABLE, reason=f"{type(error).__name__}: {error}"[:200])
-        return book

@@ -9,12 +9,9 @@ writes the master atomically. Inputs are only ever read.
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -35,18 +32,17 @@ from ..core.model import Plan
 from ..core.tables import SectionWorkbook
 from ..errors import UsageError
 from ..io.lint_rules import load_rule_set
-from ..io.master_reader import is_master, read_master
+from ..io.master_reader import read_master
 from ..io.master_writer import MasterContent, write_master
-from ..io.reader import read_section_workbook
 from ..io.roster import read_roster
 from .check import CheckedWorkbook, check_workbooks
-from .inputs import Input, scan_inputs
+from .inputs import scan_inputs
 from .lint import lint_plan
+from .reading import read_all
 
-__all__ = ["ConsolidationResult", "InputFile", "Progress", "consolidate", "read_all"]
+__all__ = ["ConsolidationResult", "InputFile", "Progress", "consolidate"]
 
 DEFAULT_VERSION = "2.0"
-PARALLEL_FROM = 40  # files: below this, starting worker processes costs more than it saves
 
 
 class Progress(Protocol):
@@ -202,9 +198,8 @@ def consolidate(
     previous_master = read_master(previous) if previous else None
     roster_entries = [(e.section, e.cell) for e in read_roster(roster)] if roster is not None else None
 
-    progress.phase("読み込み", len(files))
-    read = iter(read_all(files, jobs=jobs, progress=progress))
-    books = [_refused(item) if item.refused else next(read) for item in items]
+    progress.phase("読み込み", len(items))
+    books = read_all(items, jobs=jobs, advance=progress.advance)
     year = fiscal_year or _common_year(books) or (previous_master.plan.evaluated_fy if previous_master else None)
     if year is None:
         raise UsageError("評価する年度が分かりません。--fiscal-year で指定してください（例: R6）。")
@@ -275,57 +270,11 @@ def consolidate(
     return ConsolidationResult(output, plan, inputs, findings, grades, missing, not_returned)
 
 
-def _refused(item: Input) -> SectionWorkbook:
-    return SectionWorkbook(path=str(item.path), findings=[item.refused] if item.refused else [], readable=False)
-
-
 def _same_file(a: Path, b: Path) -> bool:
     try:
         return a.resolve() == b.resolve()
     except OSError:
         return False
-
-
-def read_all(
-    files: Sequence[Path], *, jobs: int | None = None, progress: Progress | None = None
-) -> list[SectionWorkbook]:
-    """Read every file, in order, in several processes when there are many (reading is the bulk of the work).
-
-    :param files: the files to read.
-    :param jobs: processes to use; None picks one per CPU (up to 8) from `PARALLEL_FROM` files on.
-    :param progress: advanced once per file read.
-    """
-    progress = progress or _Silent()
-    if jobs is None:
-        jobs = min(os.cpu_count() or 1, 8) if len(files) >= PARALLEL_FROM else 1
-    books: list[SectionWorkbook] = []
-    if jobs > 1:
-        try:
-            # spawn, not fork: the caller may run threads (a progress bar), which fork would copy mid-step
-            context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-                for book in pool.map(_read_safely, files, chunksize=max(1, min(16, len(files) // (jobs * 4)))):
-                    books.append(book)
-                    progress.advance()
-            return books
-        except (BrokenProcessPool, OSError, PermissionError):
-            pass  # no worker processes here (a locked-down PC): read the rest in this process
-    for path in files[len(books) :]:
-        books.append(_read_safely(path))
-        progress.advance()
-    return books
-
-
-def _read_safely(path: Path) -> SectionWorkbook:
-    try:
-        book = read_section_workbook(path)
-    except Exception as error:  # the reader reports bad files itself; this is the last net
-        book = SectionWorkbook(path=str(path), readable=False)
-        book.add(Code.FILE_UNREADABLE, reason=f"{type(error).__name__}: {error}"[:200])
-        return book
-    if not book.readable and is_master(book.meta):
-        book.findings = [Finding.of(Code.FILE_IS_MASTER, file=book.path, value=book.meta.get("plan_version", ""))]
-    return book
 
 
 # System files that appear in shared folders and mean nothing to HQ.

@@ -238,7 +238,7 @@ def read_changes_workbook(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) ->
     try:
         data = read_bounded(Path(path), limits)
         parts = WorkbookParts(data, limits)
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(parts.package()))
     except Exception as error:  # the file changed between the two reads, or is damaged late
         book.readable = False
         book.add(Code.FILE_UNREADABLE, reason=failure_reason(error))

@@ -81,7 +81,7 @@ def read_section_workbook(
         book.add(Code.FILE_HAS_MACROS)
     try:
         parts = WorkbookParts(data, limits)  # screens the whole package before calamine sees it
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(parts.package()))
     except InputRefused as refused:
         return _skip(book, refused=refused)
     except Exception as error:  # calamine and zipfile raise many types on damaged files

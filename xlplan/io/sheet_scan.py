@@ -327,6 +327,9 @@ _ATTRS = rb'(?:\s+[\w:.-]+="[^"<&]*+")*+\s*+'  # possessive: attributes parse on
 _TOKEN = re.compile(  # every alternative starts with "<", so the search skips text at C speed
     rb"<(?:(?P<blank>(?:c" + _ATTRS + rb'(?:/>|></c>)|row r="[1-9][0-9]{0,6}">)'  # blank cells and plain
     rb"(?:<c" + _ATTRS + rb'(?:/>|></c>)|</row>|<row r="[1-9][0-9]{0,6}">)*+)'  # rows: nothing to note
+    # a formula whose result was never saved (most cells of a fresh template): the commonest cell
+    rb'|(?P<formula_only>c r="(?P<f_letters>[A-Z]{1,3})(?P<f_number>[0-9]{1,7})"(?P<f_attrs>' + _ATTRS + rb")>"
+    rb"<f" + _ATTRS + rb"(?:/>|>[^<]*+</f>)(?:<v\s*/>|<v></v>)?</c>)"
     rb'|(?P<cell>c r="(?P<letters>[A-Z]{1,3})(?P<number>[0-9]{1,7})"(?P<attrs>' + _ATTRS + rb")>"
     rb"(?P<formula><f" + _ATTRS + rb"(?:/>|>[^<]*+</f>))?"
     rb"(?:(?P<value><v\s*/>|<v>(?P<value_text>[^<]*+)</v>)"
@@ -336,6 +339,7 @@ _TOKEN = re.compile(  # every alternative starts with "<", so the search skips t
     rb"|(?P<merge>mergeCell[\s/>])"
     rb"|(?P<bad>[!?]|(?:c|row|col|v|f|is|t|r|rPh)[\s/>]|[\w.-]+:(?:c|row|col|v|f|is|t|r|rPh|mergeCell)[\s/>]))"
 )
+_FORMULA_GROUPS = tuple(_TOKEN.groupindex[name] for name in ("f_letters", "f_number", "f_attrs"))
 _CELL_GROUPS = tuple(
     _TOKEN.groupindex[name]
     for name in ("letters", "number", "attrs", "formula", "value", "value_text", "inline", "inline_text")
@@ -358,13 +362,33 @@ def fast_scan(
     if position is None:
         return None
     parts = SheetParts()
+    formula_masks, percent_masks = parts.formula_masks, parts.percent_masks
     styles: dict[bytes, tuple[bytes, bool] | None] = {}  # a cell's attributes → its type and percent
     cells = chars = max_row = max_column = 0
     for match in _TOKEN.finditer(data, position):
         kind = match.lastgroup
         if kind == "blank":
             continue
-        if kind == "cell":
+        if kind == "formula_only":  # no text to count: place it, mark it
+            letters, number, attrs = match.group(*_FORMULA_GROUPS)
+            style = styles.get(attrs)
+            if style is None:
+                style = styles[attrs] = _cell_style(attrs, percent)
+                if style is None:
+                    return None
+            row, column = int(number), _COLUMNS.get(letters) or _column_bytes(letters)
+            if row == 0:
+                return None
+            cells += 1
+            if row > max_row:
+                max_row = row
+            if column > max_column:
+                max_column = column
+            if column <= _MAX_COLUMN:
+                formula_masks[row] = formula_masks.get(row, 0) | (1 << column)
+                if style[1]:
+                    percent_masks[row] = percent_masks.get(row, 0) | (1 << column)
+        elif kind == "cell":
             letters, number, attrs, formula, value, value_text, inline, inline_text = match.group(*_CELL_GROUPS)
             if not (formula or value or inline):
                 continue  # <c r="A1"></c>: nothing calamine keeps
@@ -397,9 +421,9 @@ def fast_scan(
                     return None
                 chars += length
             if formula and not (text and _decoded(text).strip()) and column <= _MAX_COLUMN:
-                parts.formula_masks[row] = parts.formula_masks.get(row, 0) | (1 << column)
+                formula_masks[row] = formula_masks.get(row, 0) | (1 << column)
             if percent_style and column <= _MAX_COLUMN:
-                parts.percent_masks[row] = parts.percent_masks.get(row, 0) | (1 << column)
+                percent_masks[row] = percent_masks.get(row, 0) | (1 << column)
         elif kind == "row":
             number, attrs = match.group("row_number", "row_attrs")
             row = int(number)

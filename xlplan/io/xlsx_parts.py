@@ -7,7 +7,9 @@ of the package once (see `limits` for the zip checks), refusing any DTD or entit
 parses the workbook-level parts calamine will read with expat, and checks the limits on rows,
 cells and text, mirroring how calamine places cells. A sheet is scanned at C speed by
 `sheet_scan.fast_scan` when it is written the plain way, and streamed through the expat
-`SheetScanner` otherwise (or when it is large). Only then is the file handed to calamine.
+`SheetScanner` otherwise (or when it is large). Only then is the file handed to calamine, and
+not the file as sent but `WorkbookParts.package()`: the same parts, already inflated and
+checked, stored uncompressed, so nothing is decompressed twice.
 
 A sheet's `<dimension ref>` is neither trusted nor used: Excel counts formatted blank cells in
 it, and a hostile file can state anything. The cells themselves are counted.
@@ -17,6 +19,8 @@ from __future__ import annotations
 
 import itertools
 import re
+import struct
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from xml.parsers import expat
@@ -26,7 +30,7 @@ from .limits import DEFAULT_LIMITS, InputRefused, MemberSpan, ReadLimits, check_
 from .sheet_scan import SheetParts, SheetScanner, fast_scan
 from .xml_scan import Budget, Relationships, SharedStrings, Styles, WorkbookSheets, guarded_parser
 
-__all__ = ["SheetEntry", "SheetParts", "WorkbookParts", "scan_package"]
+__all__ = ["SheetEntry", "SheetParts", "WorkbookParts", "scan_package", "stored_package"]
 
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _DECLARATION_START = re.compile(rb"<\x00?!")  # "<!" in UTF-8, "<\0!" in UTF-16 (either byte order)
@@ -54,8 +58,9 @@ class WorkbookParts:
 
     Created, it has screened the whole container (every member inflated and counted, no DTD
     anywhere) and parsed what calamine reads on opening (relationships, workbook, styles,
-    shared strings). Each sheet is screened on first request (`scan_sheet`), which the reader
-    makes before asking calamine for that sheet: sheets nobody reads cost nothing.
+    shared strings). Each sheet's cells are scanned on first request (`scan_sheet`), which the
+    reader makes before asking calamine for that sheet: sheets nobody reads are inflated and
+    checked for declarations, never scanned. Calamine reads `package()`, not the file as sent.
 
     :param data: the file's bytes.
     :param limits: what the file may cost; the first breach raises `InputRefused`.
@@ -71,7 +76,20 @@ class WorkbookParts:
         self.sheets = self._screen.open()
 
     def close(self) -> None:
-        """Nothing to release: the package is held in memory by the caller."""
+        """Let go of the inflated parts."""
+        self._screen.held.clear()
+
+    def package(self) -> bytes:
+        """The package for calamine: every part as screened, stored uncompressed.
+
+        Calamine then reads the bytes this screen inflated and checked instead of inflating
+        each part again. When a sheet was too large to hold (it is streamed when scanned), the
+        file as sent is returned instead.
+        """
+        screen = self._screen
+        if len(screen.held) < len(screen.spans):
+            return screen.data
+        return stored_package([(span.info, screen.held[name]) for name, span in screen.spans.items()])
 
     def sheet_paths(self) -> dict[str, str]:
         """Sheet name → part name (xl/worksheets/sheet3.xml); the first sheet of a name wins."""
@@ -102,7 +120,12 @@ def scan_package(data: bytes, limits: ReadLimits = DEFAULT_LIMITS) -> WorkbookPa
 
 
 class _Screen:
-    """Inflate every member within a budget, refuse declarations, parse what calamine reads."""
+    """Inflate every member within a budget, refuse declarations, parse what calamine reads.
+
+    Every member is inflated once, at opening, and held (the whole package is bounded by
+    `max_uncompressed_bytes`), except a sheet part too large to scan whole: that one is left
+    to be streamed when it is scanned, and calamine then gets the file as sent.
+    """
 
     def __init__(self, data: bytes, spans: dict[str, MemberSpan], limits: ReadLimits) -> None:
         self.data = data
@@ -115,6 +138,7 @@ class _Screen:
         self.scans: dict[str, SheetParts] = {}
         self.strings = SharedStrings(limits.max_shared_strings)
         self.percent: frozenset[int] = frozenset()
+        self.held: dict[str, bytes] = {}  # member → its inflated bytes
 
     def open(self) -> list[SheetEntry]:
         """What calamine reads on opening, parsed; every other member but the sheets, verified."""
@@ -131,8 +155,8 @@ class _Screen:
         if len(set(parts)) < len(parts) or self.done & set(parts):
             raise InputRefused(Code.FILE_UNREADABLE, reason="複数のシートが同じ部品を参照しています")
         for name in self.spans:
-            if name not in self.done and name not in parts:
-                self._verify(name)
+            if name not in self.done and (name not in parts or self.spans[name].info.file_size <= _FAST_SCAN_BYTES):
+                self._hold(name)  # a sheet part is scanned later, from the bytes held here
         return sheets
 
     def sheet(self, sheet: str, part: str) -> SheetParts:
@@ -145,7 +169,17 @@ class _Screen:
         """Read a sheet's part whole and scan it fast; stream it through the scanner when the
         fast path cannot decide, or when the part is too large to hold (the stream stops early)."""
         name = self.by_key.get(part.lower())
-        if name is None or name in self.done:
+        if name is None:
+            return SheetParts()
+        if name in self.held:
+            data = self.held[name]
+            found = fast_scan(data, sheet, self.strings.lengths, self.percent, self.limits, self.contents)
+            if found is not None:
+                return found
+            scanner = SheetScanner(sheet, self.strings.lengths, self.percent, self.limits, self.contents)
+            self._feed(name, scanner.handlers(), [data])
+            return scanner.parts
+        if name in self.done:
             return SheetParts()
         chunks = iter(self._chunks(name))
         held: list[bytes] = []
@@ -183,16 +217,17 @@ class _Screen:
                 tail = (tail + chunk)[-32:] if len(chunk) < 32 else chunk[-32:]
             yield chunk
 
-    def _verify(self, name: str) -> None:
-        for _ in self._chunks(name):
-            pass
+    def _hold(self, name: str) -> bytes:
+        """Inflate a member whole (checked as `_chunks` checks it) and hold its bytes."""
+        data = self.held[name] = b"".join(self._chunks(name))
+        return data
 
     def _parse(self, wanted: str, handlers: dict[str, Callable[..., None]]) -> None:
-        """Stream a member (looked up ignoring case) through a guarded expat parser."""
+        """Parse a member (looked up ignoring case) with a guarded expat parser."""
         name = self.by_key.get(wanted.lower())
         if name is None or name in self.done:
             return
-        self._feed(name, handlers, self._chunks(name))
+        self._feed(name, handlers, [self._hold(name)])
 
     def _feed(self, name: str, handlers: dict[str, Callable[..., None]], chunks: Iterable[bytes]) -> None:
         """Stream a member's chunks through a guarded expat parser."""
@@ -205,3 +240,39 @@ class _Screen:
             parser.Parse(b"", True)
         except expat.ExpatError as error:
             raise InputRefused(Code.FILE_UNREADABLE, reason=f"XMLの誤り（{name}）: {error}") from None
+
+
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")
+_CENTRAL_HEADER = struct.Struct("<4s6H3L5H2L")
+_END_RECORD = struct.Struct("<4s4H2LH")
+_UTF8_NAMES = 0x800
+_ZIP_LIMIT = 0xFFFF_FFFF  # past this a zip needs the zip64 records: never for a screened package
+
+
+def stored_package(members: Iterable[tuple[zipfile.ZipInfo, bytes]]) -> bytes:
+    """A zip of these members, uncompressed, under their names and checked CRCs.
+
+    The members' bytes were inflated and CRC-checked against `info.CRC` by `limits.inflate`,
+    so the CRCs are taken, not recomputed. Sizes stay far below the zip64 limits (the whole
+    package is bounded by `ReadLimits.max_uncompressed_bytes`).
+    """
+    pieces: list[bytes] = []
+    directory: list[bytes] = []
+    offset = 0
+    for info, content in members:
+        name = info.filename.encode("utf-8")
+        size = len(content)
+        if offset + size > _ZIP_LIMIT or len(directory) >= 0xFFFF:
+            raise ValueError("package too large to store without zip64")
+        header = _LOCAL_HEADER.pack(b"PK\x03\x04", 20, _UTF8_NAMES, 0, 0, 0x21, info.CRC, size, size, len(name), 0)
+        pieces += (header, name, content)
+        directory.append(
+            _CENTRAL_HEADER.pack(
+                b"PK\x01\x02", 20, 20, _UTF8_NAMES, 0, 0, 0x21, info.CRC, size, size, len(name), 0, 0, 0, 0, 0, offset
+            )
+            + name
+        )
+        offset += len(header) + len(name) + size
+    listing = b"".join(directory)
+    end = _END_RECORD.pack(b"PK\x05\x06", 0, 0, len(directory), len(directory), len(listing), offset, 0)
+    return b"".join([*pieces, listing, end])
