@@ -34,6 +34,7 @@ def check_paths(
     fiscal_year: int | None = None,
     progress: Callable[[Path], None] | None = None,
     limits: ReadLimits = DEFAULT_LIMITS,
+    jobs: int | None = 1,
 ) -> list[CheckedWorkbook]:
     """Check every workbook given or found under the folders; one bad file never stops the others.
 
@@ -41,10 +42,11 @@ def check_paths(
     :param fiscal_year: the evaluated year; by default each workbook's own (from its stamp).
     :param progress: called once per file read (for progress bars).
     :param limits: what one file may cost (size, rows, cells...); a file over a limit is reported.
+    :param jobs: processes reading the files (see `reading.read_all`); 1 reads in this process.
     """
     items = scan_inputs(paths)
     done = iter(items)
-    books = read_all(items, limits=limits, advance=(lambda: progress(next(done).path)) if progress else None)
+    books = read_all(items, jobs=jobs, limits=limits, advance=(lambda: progress(next(done).path)) if progress else None)
     return check_workbooks(books, fiscal_year=fiscal_year)
 
 

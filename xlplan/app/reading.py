@@ -24,10 +24,10 @@ from ..io.memory import keep_freed_memory
 from ..io.reader import read_section_workbook
 from .inputs import Input
 
-__all__ = ["PARALLEL_FROM", "read_all", "read_safely"]
+__all__ = ["MAX_JOBS", "PARALLEL_FROM", "read_all", "read_safely"]
 
 PARALLEL_FROM = 40  # files: below this, starting worker processes costs more than it saves
-_MAX_JOBS = 8
+MAX_JOBS = 8  # reading processes at most: more only compete for the disk
 
 
 def read_safely(item: Input | Path, limits: ReadLimits = DEFAULT_LIMITS) -> SectionWorkbook:
@@ -70,7 +70,7 @@ def read_all(
     """
     keep_freed_memory()
     if jobs is None:
-        jobs = min(os.cpu_count() or 1, _MAX_JOBS) if len(items) >= PARALLEL_FROM else 1
+        jobs = min(os.cpu_count() or 1, MAX_JOBS) if len(items) >= PARALLEL_FROM else 1
     read = partial(read_safely, limits=limits)
     books: list[SectionWorkbook] = []
     if jobs > 1 and len(items) > 1:

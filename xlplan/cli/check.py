@@ -9,7 +9,7 @@ from rich.console import Console
 
 from ..app.check import check_paths
 from ..io.limits import ReadLimits
-from .options import FiscalYear, json_option, lang_option, limit_options
+from .options import FiscalYear, jobs_option, json_option, lang_option, limit_options
 from .render import print_reports, reports_json
 
 
@@ -26,6 +26,7 @@ from .render import print_reports, reports_json
 @click.option("--skip", "skip_codes", multiple=True, metavar="CODE", help="このコードの指摘を表示しません（複数可）。")
 @click.option("-v", "--verbose", is_flag=True, help="情報（読み替えた値など）も表示します。")
 @limit_options
+@jobs_option
 @click.pass_context
 def check(
     ctx: click.Context,
@@ -36,12 +37,13 @@ def check(
     skip_codes: tuple[str, ...],
     verbose: bool,
     limits: ReadLimits,
+    jobs: int | None,
 ) -> None:
     """Check section workbooks (files or folders); list every problem by cell.
 
     Exit 0 when no file has an error, 1 when any has, 2 for a wrong command line.
     """
-    checked = check_paths(paths, fiscal_year=fiscal_year, limits=limits)
+    checked = check_paths(paths, fiscal_year=fiscal_year, limits=limits, jobs=jobs)
     reports = [c.report for c in checked]
     if skip_codes:
         for report in reports:

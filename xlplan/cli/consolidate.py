@@ -15,7 +15,7 @@ from rich.table import Table
 
 from ..app.consolidate import ConsolidationResult, consolidate
 from ..core.fiscal import fy_label
-from .options import FiscalYear, json_option, rules_option
+from .options import FiscalYear, jobs_option, json_option, rules_option
 from .render import shown_path
 
 __all__ = ["consolidate_command"]
@@ -87,13 +87,7 @@ class _Bar:
 )
 @rules_option
 @click.option("--no-cards", is_flag=True, help="施策カード（印刷用）を作りません（大量の施策で時間を節約）。")
-@click.option(
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="読み込みに使うプロセス数。CPUに余裕のあるサーバーで数千件を読むときに 4 などを指定します。",
-)
+@jobs_option
 @json_option
 @click.pass_context
 def consolidate_command(
@@ -106,7 +100,7 @@ def consolidate_command(
     previous: Path | None,
     rules_path: Path | None,
     no_cards: bool,
-    jobs: int,
+    jobs: int | None,
     as_json: bool,
 ) -> None:
     """Merge section workbooks (files or folders) into the master plan.

@@ -2,25 +2,41 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
 
 from .. import __version__
 from ..errors import XlplanError
-from .check import check
-from .consolidate import consolidate_command
-from .demo import demo
-from .excel import excel
-from .grade import grade
-from .lint import lint
-from .report import report
-from .revise import revise
-from .template import template
+
+# Each command's module is imported when the command runs (click's lazy-loading pattern): the
+# command starts without pandas and openpyxl, and so do the worker processes that read
+# workbooks, which import the main script again when they are spawned.
+_COMMANDS = {
+    "check": "check:check",
+    "consolidate": "consolidate:consolidate_command",
+    "demo": "demo:demo",
+    "excel": "excel:excel",
+    "grade": "grade:grade",
+    "lint": "lint:lint",
+    "report": "report:report",
+    "revise": "revise:revise",
+    "template": "template:template",
+}
 
 
 class _Group(click.Group):
-    """Turns XlplanError into a message and its exit code; nothing else is caught here."""
+    """Loads commands on demand; turns XlplanError into a message and its exit code (nothing else is caught here)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(_COMMANDS))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in _COMMANDS and cmd_name not in self.commands:
+            module, _, attribute = _COMMANDS[cmd_name].partition(":")
+            self.add_command(getattr(importlib.import_module(f"{__package__}.{module}"), attribute), cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -37,14 +53,3 @@ def cli() -> None:
 
     Sections fill in plain .xlsx workbooks; HQ checks, grades and consolidates them.
     """
-
-
-cli.add_command(check)
-cli.add_command(consolidate_command)
-cli.add_command(demo)
-cli.add_command(excel)
-cli.add_command(grade)
-cli.add_command(lint)
-cli.add_command(report)
-cli.add_command(revise)
-cli.add_command(template)

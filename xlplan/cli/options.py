@@ -14,6 +14,7 @@ from ..io.limits import DEFAULT_LIMITS, MIB, ReadLimits
 
 __all__ = [
     "FiscalYear",
+    "jobs_option",
     "json_option",
     "lang_option",
     "limit_options",
@@ -107,4 +108,14 @@ def rules_option(function: F) -> F:
         type=click.Path(exists=True, dir_okay=False, path_type=Path),
         default=None,
         help="評価基準ファイル（TOML: 評価の基準と [lint] の点検基準）。省略時は秋田市の基準。",
+    )(function)
+
+
+def jobs_option(function: F) -> F:
+    """--jobs N: processes reading the workbooks, passed as `jobs` (None: one per CPU from 40 files)."""
+    return click.option(
+        "--jobs",
+        type=click.IntRange(min=1),
+        default=None,
+        help="読み込みに使うプロセス数。省略時は40件以上でCPUの数（最大8）、それ未満は1。1で並列読み込みをしません。",
     )(function)
