@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from xlplan_validators import validate_sheets
+from xlplan_validators import prepare, validate_sheets
 
 from ..core.assemble import SectionContent, assemble_section
 from ..core.findings import FileReport, Finding
@@ -46,7 +46,8 @@ def check_paths(
     """
     items = scan_inputs(paths)
     done = iter(items)
-    books = read_all(items, jobs=jobs, limits=limits, advance=(lambda: progress(next(done).path)) if progress else None)
+    advance = (lambda: progress(next(done).path)) if progress else None
+    books = read_all(items, jobs=jobs, limits=limits, advance=advance, meanwhile=prepare)
     return check_workbooks(books, fiscal_year=fiscal_year)
 
 

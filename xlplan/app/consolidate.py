@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from xlplan_validators import prepare as prepare_validation
+
 from ..core.audit.context import AuditRules
 from ..core.enums import Severity
 from ..core.findings import Code, FileReport, Finding
@@ -199,7 +201,7 @@ def consolidate(
     roster_entries = [(e.section, e.cell) for e in read_roster(roster)] if roster is not None else None
 
     progress.phase("読み込み", len(items))
-    books = read_all(items, jobs=jobs, advance=progress.advance)
+    books = read_all(items, jobs=jobs, advance=progress.advance, meanwhile=prepare_validation)
     year = fiscal_year or _common_year(books) or (previous_master.plan.evaluated_fy if previous_master else None)
     if year is None:
         raise UsageError("評価する年度が分かりません。--fiscal-year で指定してください（例: R6）。")

@@ -57,6 +57,7 @@ def read_all(
     jobs: int | None = 1,
     limits: ReadLimits = DEFAULT_LIMITS,
     advance: Callable[[], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[SectionWorkbook]:
     """Read every input, results in input order.
 
@@ -67,6 +68,8 @@ def read_all(
         worker process can be started (a locked-down PC), the files are read here.
     :param limits: what one file may cost.
     :param advance: called once per file read (for progress bars).
+    :param meanwhile: work for this process while worker processes read (not called when
+        the files are read here): preparing what comes after reading.
     """
     keep_freed_memory()
     if jobs is None:
@@ -79,7 +82,10 @@ def read_all(
             context = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=keep_freed_memory) as pool:
                 chunk = max(1, min(16, len(items) // (jobs * 4)))
-                for book in pool.map(read, items, chunksize=chunk):
+                results = pool.map(read, items, chunksize=chunk)
+                if meanwhile:
+                    meanwhile()
+                for book in results:
                     books.append(book)
                     if advance:
                         advance()
