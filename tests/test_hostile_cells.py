@@ -230,3 +230,24 @@ def test_markup_typed_into_a_cell_is_shown_not_interpreted(tmp_path):
     result = CliRunner().invoke(cli, ["check", str(path)], terminal_width=200)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert "[/]約30" in result.output
+
+
+def test_xml_shaped_text_reaches_the_master_as_typed(tmp_path, filled_workbook, edit_workbook):
+    """XlsxWriter writes text of the form <r>…</r> unescaped (its rich-string marker): typed into a
+    section workbook, it must neither break the master nor shift the text of other cells."""
+    injected = "<r><t>x</t></r></si><si><t>偽の値</t></si><si><r><t>y</t></r>"
+    edit_workbook(filled_workbook, {"施策!B3": injected, "施策!J3": "<r>plain</r>"})
+    before = sha256(filled_workbook)
+    master = tmp_path / "master.xlsx"
+    result = CliRunner().invoke(cli, ["consolidate", str(filled_workbook), "-o", str(master), "--json"])
+    assert result.exit_code in (0, 1), result.output
+    assert sha256(filled_workbook) == before
+    workbook = openpyxl.load_workbook(master, read_only=True)  # parses: the XML is intact
+    cells = {
+        sheet: [value for row in workbook[sheet].iter_rows(values_only=True) for value in row if value]
+        for sheet in ("施策", "施策カード", "一覧")
+    }
+    assert injected in cells["施策"] and "<r>plain</r>" in cells["施策"]
+    assert injected in cells["施策カード"] and injected in cells["一覧"]
+    assert "自治体システムの最適化" in cells["施策"]  # the other measure keeps its own name
+    assert not any(value == "偽の値" for values in cells.values() for value in values)

@@ -7,6 +7,7 @@ are estimated from the text's display width.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 
@@ -81,9 +82,17 @@ def display_width(text: str) -> int:
     return (len(text.encode("utf-8")) + len(text)) // 2
 
 
+@functools.lru_cache(maxsize=256)  # the card labels recur on every card; other texts mostly once
 def lines_needed(text: str, width: int) -> int:
     """How many wrapped lines a text takes in a cell `width` characters wide."""
-    return sum(max(1, math.ceil(display_width(part) / max(width - 4, 1))) for part in text.split("\n"))
+    usable = max(width - 4, 1)
+    # Most texts (labels, IDs, amounts, empty cells) fit on a line: a character is at most 2.5 units
+    # (4 UTF-8 bytes), so a text that fits even then takes one line per paragraph, unmeasured.
+    if len(text) * 5 // 2 <= usable:
+        return text.count("\n") + 1
+    if "\n" not in text:
+        return max(1, math.ceil(display_width(text) / usable))
+    return sum(max(1, math.ceil(display_width(part) / usable)) for part in text.split("\n"))
 
 
 def _height(label: str, text: str) -> float:

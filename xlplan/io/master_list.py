@@ -63,12 +63,11 @@ def write_list(
             continue
         measure = item.measure
         assert measure is not None
-        lines = max(
-            lines_needed("\n".join(measure.sections), _COLUMNS[1][1]), lines_needed(measure.name, _COLUMNS[2][1])
-        )
+        sections = "\n".join(measure.sections)
+        lines = max(lines_needed(sections, _COLUMNS[1][1]), lines_needed(measure.name, _COLUMNS[2][1]))
         sheet.set_row(row, 15 * lines + 4)
         sheet.write_string(row, 0, measure.measure_id, styles.text)
-        sheet.write_string(row, 1, "\n".join(measure.sections), styles.wrap)
+        sheet.write_string(row, 1, sections, styles.wrap)
         sheet.write_string(row, 2, measure.name, styles.wrap)
         if item.initial is None:
             sheet.write_string(row, 3, "-", styles.text)

@@ -14,8 +14,6 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-import xlsxwriter
-
 from ..core.grading import MeasureGrade
 from ..core.master.view import shared_marks
 from ..core.model import Plan
@@ -23,6 +21,7 @@ from ..errors import XlplanError
 from ..io.atomic import atomic_output
 from ..io.master_cards import write_cards
 from ..io.master_style import Styles
+from ..io.xlsxwriter_text import TextWorkbook
 
 __all__ = ["find_soffice", "write_cards_pdf", "write_cards_workbook"]
 
@@ -35,7 +34,7 @@ def find_soffice() -> str | None:
 def write_cards_workbook(path: Path, plan: Plan, grades: Mapping[str, MeasureGrade]) -> Path:
     """Write a workbook holding only the measure cards (施策カード), atomically."""
     with atomic_output(Path(path)) as tmp:
-        workbook = xlsxwriter.Workbook(
+        workbook = TextWorkbook(
             str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
         )
         try:
