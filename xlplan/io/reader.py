@@ -4,8 +4,9 @@ Values come from python-calamine (fast); structure that values cannot show (form
 saved result, percent formats, hidden rows, columns and sheets) comes from `xlsx_parts`. The
 input file is read once, into memory, and never written. Before calamine sees it, the file is
 screened against `ReadLimits` (size, zip bombs, XML entities, rows, cells, text): a hostile
-file costs bounded memory and time. Nothing here raises on a bad file: every problem is a
-Finding.
+file costs bounded memory and time. Calamine then reads the parts the screen inflated and
+checked (`WorkbookParts.package()`), not the file as sent: nothing is decompressed twice.
+Nothing here raises on a bad file: every problem is a Finding.
 """
 
 from __future__ import annotations

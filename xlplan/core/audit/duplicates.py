@@ -38,6 +38,12 @@ def _common_suffix(names: Sequence[str]) -> str:
 def near_duplicate_groups(measures: Sequence[Measure], min_suffix: int) -> list[list[Measure]]:
     """Groups (in plan order) of measures that differ only by owning section.
 
+    Two measures are linked when they share a hierarchy path, their (NFKC) names end in the
+    same `min_suffix` characters and different sections own them; groups are what links join.
+    Names sharing a place and an ending form a bucket, and a bucket owned by two or more
+    sections is one group (each member links to a member of another section): linear in the
+    number of measures, where comparing every pair took seconds for a plan of thousands.
+
     :param measures: the plan's measures.
     :param min_suffix: how many final characters of the names must agree.
     """
@@ -49,17 +55,17 @@ def near_duplicate_groups(measures: Sequence[Measure], min_suffix: int) -> list[
             i = parent[i]
         return i
 
-    by_place: dict[tuple[str, ...], list[int]] = {}
+    buckets: dict[tuple[tuple[str, ...], str], list[int]] = {}
     for i, measure in enumerate(measures):
-        by_place.setdefault(measure.hierarchy, []).append(i)
-    for members in by_place.values():
-        for n, i in enumerate(members):
-            for j in members[n + 1 :]:
-                a, b = measures[i], measures[j]
-                if a.primary_section == b.primary_section:
-                    continue
-                if len(_common_suffix([_normal(a.name), _normal(b.name)])) >= min_suffix:
-                    parent[root(j)] = root(i)
+        name = _normal(measure.name)
+        if len(name) < min_suffix:
+            continue  # too short to end in min_suffix agreeing characters
+        ending = name[len(name) - min_suffix :] if min_suffix > 0 else ""
+        buckets.setdefault((measure.hierarchy, ending), []).append(i)
+    for members in buckets.values():
+        if len({measures[i].primary_section for i in members}) > 1:
+            for j in members[1:]:
+                parent[root(j)] = root(members[0])
     groups: dict[int, list[Measure]] = {}
     for i, measure in enumerate(measures):
         groups.setdefault(root(i), []).append(measure)
