@@ -1,0 +1,34 @@
+"""The command starts light: commands load when they run, so spawned readers skip pandas."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from xlplan.cli.main import cli
+
+
+def run_python(code: str) -> str:
+    return subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout.strip()
+
+
+def test_the_command_group_imports_no_command_module_and_no_pandas() -> None:
+    heavy = "('pandas', 'openpyxl', 'xlplan.app')"
+    loaded = run_python(f"import sys, xlplan.cli.main; print(sorted(m for m in sys.modules if m.startswith({heavy})))")
+    assert loaded == "[]"
+
+
+def test_every_command_is_listed_and_loads_on_use() -> None:
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    for name in ("check", "consolidate", "demo", "excel", "grade", "lint", "report", "revise", "template"):
+        assert f"  {name} " in result.output
+        assert CliRunner().invoke(cli, [name, "--help"]).exit_code == 0
+    assert CliRunner().invoke(cli, ["no-such-command"]).exit_code == 2
+
+
+def test_python_dash_m_runs_the_command() -> None:
+    done = subprocess.run([sys.executable, "-m", "xlplan", "--version"], capture_output=True, text=True, check=True)
+    assert done.stdout.startswith("xlplan, version")
