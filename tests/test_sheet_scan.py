@@ -54,33 +54,29 @@ TEXT = st.sampled_from(["", " ", "0", "12", "abc", "a&amp;b", "&lt;x&gt;", "改�
 STYLE = st.sampled_from(["", ' s="0"', ' s="2"', ' s="7"'])
 
 
+FORMULAS = st.sampled_from(["<f>SUM(A1:A3)</f>", '<f t="shared" si="0"/>', "<f>IF(A1=&quot;&quot;,1,2)</f>"])
+SAVED = st.sampled_from(["", "<v/>", "<v></v>", "<v>3</v>", "<v> </v>", "<v>B</v>"])
+CELL_ENDS = st.one_of(  # what follows <c r="…" s="…"> for each kind of cell
+    st.sampled_from(["/>", ' t="n"></c>', ' t="b"><v>1</v></c>', ' t="e"><v>#N/A</v></c>']),
+    st.sampled_from(["1", "0.226", "-3", "1e3", " "]).map(lambda v: f"><v>{v}</v></c>"),
+    st.sampled_from(["0", "1", "2", "3", "9", " 2 "]).map(lambda v: f' t="s"><v>{v}</v></c>'),
+    TEXT.map(lambda v: f' t="str"><v>{v}</v></c>'),
+    TEXT.map(lambda v: f' t="inlineStr"><is><t>{v}</t></is></c>'),
+    st.builds(
+        lambda typed, formula, saved: f"{typed}>{formula}{saved}</c>",
+        st.sampled_from(["", ' t="str"']),
+        FORMULAS,
+        SAVED,
+    ),
+)
+
+
 @st.composite
 def cells(draw: st.DrawFn, row: int) -> str:
     column = draw(st.integers(1, 30))
     letters = "".join(chr(64 + c) for c in ([(column - 1) // 26] if column > 26 else []) + [(column - 1) % 26 + 1])
-    ref = f' r="{letters}{row}"'  # Excel always writes it (a cell without one: see the last test)
-    style = draw(STYLE)
-    kind = draw(st.sampled_from(["blank", "empty", "number", "shared", "str", "inline", "bool", "error", "formula"]))
-    if kind == "blank":
-        return f"<c{ref}{style}/>"
-    if kind == "empty":
-        return f'<c{ref}{style} t="n"></c>'
-    if kind == "number":
-        return f"<c{ref}{style}><v>{draw(st.sampled_from(['1', '0.226', '-3', '1e3', ' ']))}</v></c>"
-    if kind == "shared":
-        return f'<c{ref}{style} t="s"><v>{draw(st.sampled_from(["0", "1", "2", "3", "9", " 2 "]))}</v></c>'
-    if kind == "str":
-        return f'<c{ref}{style} t="str"><v>{draw(TEXT)}</v></c>'
-    if kind == "inline":
-        return f'<c{ref}{style} t="inlineStr"><is><t>{draw(TEXT)}</t></is></c>'
-    if kind == "bool":
-        return f'<c{ref}{style} t="b"><v>1</v></c>'
-    if kind == "error":
-        return f'<c{ref}{style} t="e"><v>#N/A</v></c>'
-    value = draw(st.sampled_from(["", "<v/>", "<v></v>", "<v>3</v>", "<v> </v>", "<v>B</v>"]))
-    typed = draw(st.sampled_from(["", ' t="str"']))
-    body = draw(st.sampled_from(["<f>SUM(A1:A3)</f>", '<f t="shared" si="0"/>', "<f>IF(A1=&quot;&quot;,1,2)</f>"]))
-    return f"<c{ref}{style}{typed}>{body}{value}</c>"
+    # Excel always writes r="…" (a cell without one: see the last test)
+    return f'<c r="{letters}{row}"{draw(STYLE)}{draw(CELL_ENDS)}'
 
 
 @st.composite
