@@ -178,6 +178,17 @@ def test_control_characters_are_stripped_and_emoji_kept(tmp_path):
     assert sha256(path) == before
 
 
+@pytest.mark.parametrize("breaks", ["_x000D_\n", "&#13;\n", "&#13;", "_x000D_"])  # CRLF, lone CR, as Excel or XML
+def test_pasted_line_breaks_read_as_excel_breaks_lines(tmp_path, breaks):
+    inner = f'<is><t xml:space="preserve">一行目{breaks}二行目</t></is>'  # raw XML: &#13; stays a reference
+    data = corpus.edit_sheet(
+        corpus.base_workbook(), "施策", lambda xml: corpus.set_cell(xml, "J3", inner, ' t="inlineStr"')
+    )
+    book = read_section_workbook(write(tmp_path, data))
+    assert book.sheets["measures"].records[0]["results"] == "一行目\n二行目"
+    assert not [f for f in book.findings if f.cell == "J3"]
+
+
 def test_a_long_cell_is_kept_whole(tmp_path):
     book = read_section_workbook(write(tmp_path, with_openpyxl(_long_results)(corpus.base_workbook())))
     assert len(book.sheets["measures"].records[0]["results"]) == 10_000

@@ -244,7 +244,15 @@ def read_sheet(
 
 
 def _checked_text(book: SectionWorkbook, sheet: str, cell: str, header: str, text: str, limits: ReadLimits) -> str:
-    """Strip invisible control characters (info) and warn on absurdly long text (kept)."""
+    """Line breaks as Excel types them (LF), invisible control characters stripped (info), absurdly
+    long text warned about (kept).
+
+    A CR reaches a cell only from pasted text (CRLF) or a character reference (``&#13;``); Excel
+    breaks lines with LF, so CRLF and a lone CR become LF: the same text to the eye, and two
+    copies of a measure differing only there are not a conflict.
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     found = sorted(set(_INVISIBLE.findall(text)))
     if found:
         text = _INVISIBLE.sub("", text)
