@@ -141,7 +141,8 @@ class _Screen:
         self.held: dict[str, bytes] = {}  # member → its inflated bytes
 
     def open(self) -> list[SheetEntry]:
-        """What calamine reads on opening, parsed; every other member but the sheets, verified."""
+        """What calamine reads on opening, parsed; every member inflated, checked and held (a sheet
+        part too large to hold is left to its scan)."""
         targets = Relationships(self.limits.max_parts + self.limits.max_sheets)
         self._parse(_RELS, targets.handlers())
         workbook = WorkbookSheets(targets.targets, self.limits.max_sheets)
