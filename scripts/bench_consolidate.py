@@ -280,9 +280,9 @@ def main() -> None:
     print(f"c/a = {c / a:.2f}   (target <= 3)")
     if "b" in results:
         print(f"b/c = {results['b']['seconds'] / c:.1f}   (target >= 5)")
-    from xlplan.app.reading import MAX_JOBS, PARALLEL_FROM
+    from xlplan.app.reading import default_jobs
 
-    jobs = args.jobs or (min(os.cpu_count() or 1, MAX_JOBS) if len(files) >= PARALLEL_FROM else 1)
+    jobs = args.jobs or default_jobs(len(files))
     print(
         f"peak RSS of (c) = {results['c']['tree_rss_mb']:.0f} MB   (target < 500 MB at 2,000 sections; "
         f"main process {results['c']['peak_rss_mb']:.0f} MB; {jobs} reading process{'es' if jobs > 1 else ''}, "

@@ -46,3 +46,15 @@ def test_worker_processes_read_the_same_as_this_process_in_order(tmp_path: Path,
     assert [book.path for book in workers] == [str(item if isinstance(item, Path) else item.path) for item in items]
     assert here[2].readable is False and here[-1].findings[0].code is Code.SYMLINK_OUTSIDE
     assert all(book.readable for book in here[:2] + here[3:-1])
+
+
+def test_reading_processes_start_from_forty_files_and_follow_the_usable_cpus(monkeypatch) -> None:
+    import os
+
+    from xlplan.app import reading
+
+    assert reading.default_jobs(39) == 1
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
+    assert reading.default_jobs(40) == 3  # a container limited to 3 CPUs of a larger host
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(64)), raising=False)
+    assert reading.default_jobs(2000) == reading.MAX_JOBS

@@ -24,10 +24,22 @@ from ..io.memory import keep_freed_memory
 from ..io.reader import read_section_workbook
 from .inputs import Input
 
-__all__ = ["MAX_JOBS", "PARALLEL_FROM", "read_all", "read_safely"]
+__all__ = ["MAX_JOBS", "PARALLEL_FROM", "default_jobs", "read_all", "read_safely"]
 
 PARALLEL_FROM = 40  # files: below this, starting worker processes costs more than it saves
 MAX_JOBS = 8  # reading processes at most: more only compete for the disk
+
+
+def default_jobs(files: int) -> int:
+    """Reading processes for this many files: one per CPU this process may use (at most
+    `MAX_JOBS`) from `PARALLEL_FROM` files on, else 1."""
+    if files < PARALLEL_FROM:
+        return 1
+    try:
+        usable = len(os.sched_getaffinity(0))  # the CPUs this process may run on (containers, taskset)
+    except AttributeError:  # Windows, macOS
+        usable = os.cpu_count() or 1
+    return max(1, min(usable, MAX_JOBS))
 
 
 def read_safely(item: Input | Path, limits: ReadLimits = DEFAULT_LIMITS) -> SectionWorkbook:
@@ -62,10 +74,10 @@ def read_all(
     """Read every input, results in input order.
 
     :param items: files, or inputs found under folders.
-    :param jobs: processes to read in: 1 reads here; None picks one per CPU (up to 8) from
-        `PARALLEL_FROM` files on. Workers are spawned, so a script calling this with jobs != 1
-        needs the ``if __name__ == "__main__":`` guard (the ``xlplan`` command has it). Where no
-        worker process can be started (a locked-down PC), the files are read here.
+    :param jobs: processes to read in: 1 reads here; None: `default_jobs`. Workers are spawned,
+        so a script calling this with jobs != 1 needs the ``if __name__ == "__main__":`` guard
+        (the ``xlplan`` command has it). Where no worker process can be started (a locked-down
+        PC), the files are read here.
     :param limits: what one file may cost.
     :param advance: called once per file read (for progress bars).
     :param meanwhile: work for this process while worker processes read (not called when
@@ -73,7 +85,7 @@ def read_all(
     """
     keep_freed_memory()
     if jobs is None:
-        jobs = min(os.cpu_count() or 1, MAX_JOBS) if len(items) >= PARALLEL_FROM else 1
+        jobs = default_jobs(len(items))
     read = partial(read_safely, limits=limits)
     books: list[SectionWorkbook] = []
     if jobs > 1 and len(items) > 1:
