@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 from xlplan.app.inputs import Input
-from xlplan.app.reading import read_all
+from xlplan.app.reading import read_all, read_safely
 from xlplan.core.findings import Code, Finding
+from xlplan.core.tables import SectionWorkbook
+from xlplan.io.limits import DEFAULT_LIMITS, ReadLimits
 
 
 def summary(books) -> list[tuple]:
@@ -49,8 +52,6 @@ def test_worker_processes_read_the_same_as_this_process_in_order(tmp_path: Path,
 
 
 def test_reading_processes_start_from_forty_files_and_follow_the_usable_cpus(monkeypatch) -> None:
-    import os
-
     from xlplan.app import reading
 
     assert reading.default_jobs(39) == 1
@@ -58,3 +59,29 @@ def test_reading_processes_start_from_forty_files_and_follow_the_usable_cpus(mon
     assert reading.default_jobs(40) == 3  # a container limited to 3 CPUs of a larger host
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(64)), raising=False)
     assert reading.default_jobs(2000) == reading.MAX_JOBS
+
+
+def crash_on_marked_files(item: Path, limits: ReadLimits = DEFAULT_LIMITS) -> SectionWorkbook:
+    """A reader that dies on a file named *crash*, as a process would on a crash inside calamine."""
+    if "crash" in Path(item).name:
+        os._exit(70)
+    return read_safely(item, limits)
+
+
+def test_a_file_that_ends_its_reading_process_is_reported_and_the_others_are_read(
+    tmp_path: Path, filled_workbook: Path
+) -> None:
+    files = []
+    for name in ("a", "b_crash", "c", "d", "e_crash", "f", "g"):
+        files.append(tmp_path / f"{name}.xlsx")
+        shutil.copy(filled_workbook, files[-1])
+    steps: list[int] = []
+    books = read_all(files, jobs=2, reader=crash_on_marked_files, advance=lambda: steps.append(1))
+    assert [book.path for book in books] == [str(f) for f in files]
+    assert len(steps) == len(files)
+    for path, book in zip(files, books, strict=True):
+        if "crash" in path.name:
+            assert not book.readable
+            assert [f.code for f in book.findings] == [Code.FILE_UNREADABLE]
+        else:
+            assert book.readable and book.sheets["measures"].records, path

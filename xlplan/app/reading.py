@@ -15,6 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from ..core.findings import Code, Finding
 from ..core.tables import SectionWorkbook
@@ -70,6 +71,7 @@ def read_all(
     limits: ReadLimits = DEFAULT_LIMITS,
     advance: Callable[[], None] | None = None,
     meanwhile: Callable[[], None] | None = None,
+    reader: Callable[..., SectionWorkbook] = read_safely,
 ) -> list[SectionWorkbook]:
     """Read every input, results in input order.
 
@@ -77,35 +79,92 @@ def read_all(
     :param jobs: processes to read in: 1 reads here; None: `default_jobs`. Workers are spawned,
         so a script calling this with jobs != 1 needs the ``if __name__ == "__main__":`` guard
         (the ``xlplan`` command has it). Where no worker process can be started (a locked-down
-        PC), the files are read here.
+        PC), the files are read here. A file whose reading ends its worker process (something
+        the screen did not foresee, such as a crash inside calamine) is reported unreadable and
+        the others are read: the run goes on.
     :param limits: what one file may cost.
     :param advance: called once per file read (for progress bars).
     :param meanwhile: work for this process while worker processes read (not called when
         the files are read here): preparing what comes after reading.
+    :param reader: reads one input (called as ``reader(item, limits=limits)``); a module-level
+        function, so that worker processes can import it.
     """
     keep_freed_memory()
     if jobs is None:
         jobs = default_jobs(len(items))
-    read = partial(read_safely, limits=limits)
-    books: list[SectionWorkbook] = []
+    read = partial(reader, limits=limits)
+    step = advance or _nothing
     if jobs > 1 and len(items) > 1:
         try:
-            # spawn, not fork: the caller may run threads (a progress bar), which fork would copy mid-step
-            context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=keep_freed_memory) as pool:
-                chunk = max(1, min(16, len(items) // (jobs * 4)))
-                results = pool.map(read, items, chunksize=chunk)
-                if meanwhile:
+            return _read_in_workers(items, jobs, read, step, meanwhile)
+        except _NoWorkers:
+            pass  # read them here
+    books: list[SectionWorkbook] = []
+    for item in items:
+        books.append(read(item))
+        step()
+    return books
+
+
+class _NoWorkers(Exception):
+    """No worker process could be started here."""
+
+
+def _read_in_workers(
+    items: Sequence[Input | Path],
+    jobs: int,
+    read: Callable[[Input | Path], SectionWorkbook],
+    advance: Callable[[], None],
+    meanwhile: Callable[[], None] | None,
+) -> list[SectionWorkbook]:
+    """Read in `jobs` spawned processes; when one ends mid-file, find that file and go on.
+
+    After a worker ends, the files still unread are read by one process, one at a time, so the
+    file it ends on is the one to blame: that file is reported, and the rest go back to `jobs`
+    processes. Raises `_NoWorkers` when no worker process starts at all.
+    """
+    # spawn, not fork: the caller may run threads (a progress bar), which fork would copy mid-step
+    context = multiprocessing.get_context("spawn")
+    started = context.Event()  # set by the first worker that starts: a broken pool is then a file's doing
+    books: list[SectionWorkbook] = []
+    workers = jobs
+    while len(books) < len(items):
+        rest = items[len(books) :]
+        chunk = 1 if workers == 1 else max(1, min(16, len(rest) // (workers * 4)))
+        try:
+            with ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(started,)) as pool:
+                results = pool.map(read, rest, chunksize=chunk)
+                if meanwhile is not None:
                     meanwhile()
+                    meanwhile = None
                 for book in results:
                     books.append(book)
-                    if advance:
-                        advance()
-            return books
-        except (BrokenProcessPool, OSError, PermissionError):
-            pass  # read the rest here
-    for item in items[len(books) :]:
-        books.append(read(item))
-        if advance:
-            advance()
+                    advance()
+        except BrokenProcessPool as error:
+            if not started.is_set():
+                raise _NoWorkers from error
+            if workers > 1:
+                workers = 1  # one at a time, in order: the next crash names its file
+            else:
+                books.append(_reader_ended(items[len(books)]))  # the file its one worker ended on
+                advance()
+                workers = jobs
+        except OSError as error:  # the process could not even be created
+            raise _NoWorkers from error
     return books
+
+
+def _start_worker(started: Any) -> None:
+    keep_freed_memory()
+    started.set()
+
+
+def _reader_ended(item: Input | Path) -> SectionWorkbook:
+    path = item.path if isinstance(item, Input) else item
+    book = SectionWorkbook(path=str(path), readable=False)
+    book.add(Code.FILE_UNREADABLE, reason="読み込み中に読み込み用のプロセスが異常終了しました")
+    return book
+
+
+def _nothing() -> None:
+    pass
