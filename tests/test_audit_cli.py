@@ -116,7 +116,11 @@ def test_lint_catalog_lists_every_check_with_its_opinion():
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[0] == "コード\t区分\t監査意見\t観点\t基準値（[lint]）"
-    assert lines[1].split("\t")[:3] == ["audit-kpi-output-only", "警告", "意見5・意見6・意見10・意見12・意見15"]
+    assert lines[1].split("\t")[:3] == [
+        "audit-kpi-output-only",
+        "警告",
+        "意見5・意見6・意見10・意見12・意見13・意見14・意見15・意見18",
+    ]
     assert len(lines) == 1 + 18
     rows = json.loads(run("lint", "--catalog", "--json").stdout)
     assert {r["code"]: r["opinions"] for r in rows}["audit-settlement-over-budget"] == ["視点④"]
@@ -142,4 +146,4 @@ def test_report_writes_the_pack(masters, tmp_path):
         "report.html",
     ]
     assert f"報告書: {out / 'report.html'}" in result.stdout
-    assert "監査観点の指摘: 警告 50 件、情報 26 件" in result.stdout
+    assert "監査観点の指摘: 警告 51 件、情報 22 件" in result.stdout

@@ -91,6 +91,7 @@ DUPLICATES = (
         name="戸籍システムの標準化",
         primary_section="市民生活部市民課",
         hierarchy=("I 基盤", "(iii) 標準化"),
+        summary="国が定める標準仕様に準拠した戸籍システムへ、令和7年度末までに移行する。",
     ),
     replace(
         SCHEDULE_MEASURE,
@@ -98,6 +99,7 @@ DUPLICATES = (
         name="住民記録システムの標準化",
         primary_section="企画財政部情報統計課",
         hierarchy=("I 基盤", "(iii) 標準化"),
+        summary="国が定める標準仕様に準拠した住民記録システムへ、令和7年度末までに移行する。",
     ),
 )
 
@@ -106,7 +108,18 @@ CASES: list[tuple[str, Callable[[], Plan], dict[str, Grade], list[tuple[Code, st
     ("clean", lambda: CLEAN, GRADES, []),
     ("output only", lambda: with_kpi(kpi_type=KpiType.OUTPUT), GRADES, [(Code.AUDIT_KPI_OUTPUT_ONLY, "M-101")]),
     ("activity only", lambda: with_kpi(kpi_type=KpiType.ACTIVITY), GRADES, [(Code.AUDIT_KPI_OUTPUT_ONLY, "M-101")]),
-    ("type guessed outcome", lambda: with_kpi(kpi_type=None), GRADES, [(Code.AUDIT_KPI_TYPE_GUESSED, "M-101")]),
+    (
+        "type guessed outcome",
+        lambda: with_kpi(kpi_type=None, name="申請1件あたりの処理時間の削減"),
+        GRADES,
+        [(Code.AUDIT_KPI_TYPE_GUESSED, "M-101")],
+    ),
+    (
+        "a usage share is guessed an output",  # 利用率: how much the service is used (opinions 15, 18)
+        lambda: with_kpi(kpi_type=None),
+        GRADES,
+        [(Code.AUDIT_KPI_OUTPUT_ONLY, "M-101"), (Code.AUDIT_KPI_TYPE_GUESSED, "M-101")],
+    ),
     (
         "type guessed activity",
         lambda: with_kpi(kpi_type=None, name="各種講座の開催数"),
@@ -134,6 +147,34 @@ CASES: list[tuple[str, Callable[[], Plan], dict[str, Grade], list[tuple[Code, st
         ),
         GRADES,
         [(Code.AUDIT_STUDY_ONLY, "M-101")],
+    ),
+    (
+        # 意見14: a trial by its name and results, with a budget and a flat KPI (20 = 20 = 20). It
+        # goes back to stage 1; it is not also told to go on to stage 3.
+        "a trial by its name and results, never also stage 3",
+        lambda: with_measure(
+            name="スマートメーター導入検討のための実証実験",
+            results={2024: "スマートメーターを20箇所設置し、実証実験を行った。"},
+            kpis=(
+                replace(
+                    KPI,
+                    name="設置箇所数",
+                    kpi_type=KpiType.OUTCOME,
+                    baseline=20.0,
+                    target=20.0,
+                    actuals={2023: 20.0, 2024: 20.0},
+                ),
+            ),
+        ),
+        GRADES,
+        [(Code.AUDIT_STUDY_ONLY, "M-101")],
+    ),
+    (
+        # The name alone is not enough: results that report operation keep it at stage 2.
+        "a study word in the name but results of operation",
+        lambda: with_measure(name="電子申請の導入検討", results={2024: "電子申請の対象手続を拡大した。"}),
+        GRADES,
+        [],
     ),
     (
         "schedule without milestones",
@@ -224,7 +265,7 @@ def test_the_catalog_pairs_every_audit_code_with_a_rule_a_message_and_an_opinion
         assert check.opinions and check.title and check.seed_lines.startswith("L"), check.code
         assert check.severity in (Severity.WARNING, Severity.INFO), check.code
         if any(o.startswith("意見") for o in check.opinions):
-            assert "意見" in ja and "opinion" in en, check.code
+            assert "（{cited}）" in ja and "({cited_en})" in en, check.code  # the opinion the finding cites
 
 
 def test_findings_carry_the_measure_and_a_message_that_says_what_to_do():
@@ -233,8 +274,8 @@ def test_findings_carry_the_measure_and_a_message_that_says_what_to_do():
     assert dict(finding.params)["measure"] == "M-101"
     assert finding.message() == (
         "施策「M-101」（電子申請の推進）は評価指標で管理していますが、指標がすべて活動・アウトプット指標です"
-        "（「電子申請の利用率」アウトプット）。市民・職員にもたらされた効果を測るアウトカム指標（利用率、削減した業務時間、"
-        "満足度など）を追加してください（監査意見5・6）。"
+        "（「電子申請の利用率」アウトプット）。市民・職員にもたらされた効果を測るアウトカム指標（削減した業務時間、"
+        "満足度、行動や状態の変化など）を追加してください（監査意見5・6）。"
     )
     assert "outcome KPI" in finding.message("en")
 
@@ -242,7 +283,15 @@ def test_findings_carry_the_measure_and_a_message_that_says_what_to_do():
 def test_a_guessed_type_says_it_is_a_guess_and_from_which_word():
     output_only, guessed = audit_plan(with_kpi(kpi_type=None, name="各種講座の開催数"), grades=GRADES)
     assert "「各種講座の開催数」活動（推定）" in output_only.message()
-    assert dict(guessed.params) == {"measure": "M-101", "kpi": "各種講座の開催数", "guess": "活動", "keyword": "開催数"}
+    assert "指標名からの推定です" in output_only.message() and "guessed" in output_only.message("en")
+    assert dict(guessed.params) == {
+        "measure": "M-101",
+        "kpi": "各種講座の開催数",
+        "guess": "活動",
+        "keyword": "開催数",
+        "cited": "監査意見5",
+        "cited_en": "audit opinion 5",
+    }
     assert guessed.severity is Severity.INFO
 
 
@@ -276,6 +325,19 @@ def test_near_duplicates_need_different_sections_and_the_same_place_in_the_plan(
     elsewhere = (DUPLICATES[0], replace(DUPLICATES[1], hierarchy=("II 創生",)))
     for measures in (same_section, elsewhere):
         assert audit_plan(replace(CLEAN, measures=(*CLEAN.measures, *measures)), grades=GRADES) == []
+
+
+def test_similar_names_of_different_businesses_are_not_near_duplicates():
+    # Two 「…RPA・AI-OCRの導入」 for different tasks, each with its own summary (as M-034/M-035).
+    different = (
+        replace(DUPLICATES[0], summary="個人住民税の賦課業務のうち、異動届の入力をRPAで自動化する。"),
+        replace(DUPLICATES[1], summary="児童手当の申請書登録をAI-OCRで読み取り、年度更新処理の時間を減らす。"),
+    )
+    assert audit_plan(replace(CLEAN, measures=(*CLEAN.measures, *different)), grades=GRADES) == []
+    no_summary = tuple(replace(m, summary="") for m in DUPLICATES)  # nothing says they are one business
+    assert audit_plan(replace(CLEAN, measures=(*CLEAN.measures, *no_summary)), grades=GRADES) == []
+    found = audit_plan(replace(CLEAN, measures=(*CLEAN.measures, *DUPLICATES)), grades=GRADES)
+    assert dict(found[0].params)["similarity"] == "92%"
 
 
 def test_a_move_with_a_written_reason_is_not_flagged():

@@ -7,7 +7,7 @@ with what the rules give), runs every audit check and returns the findings in th
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +51,7 @@ def lint_plan(
     fiscal_year: int | None = None,
     previous: Plan | None = None,
     skip: Collection[str] = (),
+    named: Mapping[str, Sequence[str]] | None = None,
 ) -> tuple[list[Finding], dict[str, MeasureGrade]]:
     """Grade a plan and run the audit checks on it.
 
@@ -60,6 +61,7 @@ def lint_plan(
     :param fiscal_year: the evaluated year (default: the plan's).
     :param previous: last year's plan, for the checks that need two years.
     :param skip: codes not to run.
+    :param named: the opinions of an audit report naming each measure (cited on those measures).
     :returns: the findings and the recomputed grades by measure ID.
     """
     rules = grade_rules or GradeRules()
@@ -76,6 +78,7 @@ def lint_plan(
         previous=previous,
         previous_grades=_letters(previous_grades),
         skip=skip,
+        named=named,
     )
     return findings, grades
 

@@ -232,69 +232,69 @@ CATALOG: Mapping[str, tuple[str, str]] = {
     ),
     # audit (xlplan lint)
     "audit-kpi-output-only": (
-        "施策「{measure}」（{name}）は評価指標で管理していますが、指標がすべて活動・アウトプット指標です（{kpis}）。市民・職員にもたらされた効果を測るアウトカム指標（利用率、削減した業務時間、満足度など）を追加してください（監査意見5・6）。",
+        "施策「{measure}」（{name}）は評価指標で管理していますが、指標がすべて活動・アウトプット指標です（{kpis}）。市民・職員にもたらされた効果を測るアウトカム指標（削減した業務時間、満足度、行動や状態の変化など）を追加してください{guess_note}（{cited}）。",
         "Measure '{measure}' ({name}) is KPI-managed but all its KPIs are activity or output KPIs ({kpis}). "
-        "Add an outcome KPI that measures the effect on citizens or staff (audit opinions 5, 6).",
+        "Add an outcome KPI that measures the effect on citizens or staff{guess_note_en} ({cited_en}).",
     ),
     "audit-kpi-type-guessed": (
-        "施策「{measure}」の指標「{kpi}」は指標区分が空欄のため、指標名の「{keyword}」から「{guess}」と推定しました（推定）。KPIシートの「指標区分」で活動・アウトプット・アウトカムのいずれかを選んでください（監査意見5）。",
+        "施策「{measure}」の指標「{kpi}」は指標区分が空欄のため、指標名の「{keyword}」から「{guess}」と推定しました（推定）。KPIシートの「指標区分」で活動・アウトプット・アウトカムのいずれかを選んでください（{cited}）。",
         "KPI '{kpi}' of '{measure}' has no type; guessed '{guess}' from the word '{keyword}' in its name. "
-        "Pick activity, output or outcome in 指標区分 (audit opinion 5).",
+        "Pick activity, output or outcome in 指標区分 ({cited_en}).",
     ),
     "audit-kpi-type-missing": (
-        "施策「{measure}」の指標「{kpi}」は指標区分が空欄で、指標名からも推定できません。KPIシートの「指標区分」で活動・アウトプット・アウトカムのいずれかを選んでください（監査意見5）。",
+        "施策「{measure}」の指標「{kpi}」は指標区分が空欄で、指標名からも推定できません。KPIシートの「指標区分」で活動・アウトプット・アウトカムのいずれかを選んでください（{cited}）。",
         "KPI '{kpi}' of '{measure}' has no type and its name gives no clue. Pick activity, output or outcome "
-        "in 指標区分 (audit opinion 5).",
+        "in 指標区分 ({cited_en}).",
     ),
     "audit-stage-without-target": (
-        "施策「{measure}」（{name}）は{stage}（評価指標で管理）ですが、目標値のある評価指標がありません。構築・検討の段階であれば段階1（構築期）に整理して工程で管理し、そうでなければ計画終了時点の目標値を設定してください（監査意見8・14）。",
+        "施策「{measure}」（{name}）は{stage}（評価指標で管理）ですが、目標値のある評価指標がありません。構築・検討の段階であれば段階1（構築期）に整理して工程で管理し、そうでなければ計画終了時点の目標値を設定してください（{cited}）。",
         "Measure '{measure}' ({name}) is at {stage} (KPI-managed) but no KPI has a target. If it is still being "
-        "built or studied, move it to stage 1 and manage it by milestones; otherwise set a target (opinions 8, 14).",
+        "built or studied, move it to stage 1 and manage it by milestones; otherwise set a target ({cited_en}).",
     ),
     "audit-study-only": (
-        "施策「{measure}」（{name}）は{stage}ですが、取組結果が検討・情報収集のみ（「{results}」）で予算もありません。事実上の検討段階として段階1（構築期）に整理し、「いつまでに何をするか」の工程で管理してください（監査意見8・14）。",
-        "Measure '{measure}' ({name}) is at {stage}, but its results are only study ('{results}') and it has no "
-        "budget. Treat it as stage 1 and manage it by milestones (audit opinions 8, 14).",
+        "施策「{measure}」（{name}）は{stage}ですが、{why}。事実上の検討段階として段階1（構築期）に整理し、「いつまでに何をするか」の工程で管理してください（{cited}）。",
+        "Measure '{measure}' ({name}) is at {stage}, but {why_en}. "
+        "Treat it as stage 1 and manage it by milestones ({cited_en}).",
     ),
     "audit-schedule-without-milestones": (
-        "施策「{measure}」（{name}）は{stage}（スケジュールで管理）ですが、工程（マイルストーン）がありません。「いつまでに何をするか」の工程と予定時期を「スケジュール」シートに入力してください（監査意見9・11・22）。",
+        "施策「{measure}」（{name}）は{stage}（スケジュールで管理）ですが、工程（マイルストーン）がありません。「いつまでに何をするか」の工程と予定時期を「スケジュール」シートに入力してください（{cited}）。",
         "Measure '{measure}' ({name}) is at {stage} (schedule-managed) but has no milestone. Add what is to be done "
-        "by when on the スケジュール sheet (audit opinions 9, 11, 22).",
+        "by when on the スケジュール sheet ({cited_en}).",
     ),
     "audit-schedule-kpi-without-target": (
-        "施策「{measure}」（{name}）は{stage}（スケジュールで管理）ですが、目標値のない評価指標があります（{kpis}）。進捗は工程（マイルストーン）で示し、指標を残す場合は目標値を入力してください（監査意見9・11）。",
+        "施策「{measure}」（{name}）は{stage}（スケジュールで管理）ですが、目標値のない評価指標があります（{kpis}）。進捗は工程（マイルストーン）で示し、指標を残す場合は目標値を入力してください（{cited}）。",
         "Measure '{measure}' ({name}) is at {stage} (schedule-managed) and has KPIs without a target ({kpis}). "
-        "Show progress by milestones; if a KPI stays, give it a target (audit opinions 9, 11).",
+        "Show progress by milestones; if a KPI stays, give it a target ({cited_en}).",
     ),
     "audit-no-change": (
-        "施策「{measure}」（{name}）の指標の実績値が変わらず目標に届いていません（{detail}）。取組の内容や仕組みを見直し、その内容を「今後の対応」に記載してください（監査意見16・17）。",
+        "施策「{measure}」（{name}）の指標の実績値が変わらず目標に届いていません（{detail}）。取組の内容や仕組みを見直し、その内容を「今後の対応」に記載してください（{cited}）。",
         "The actuals of '{measure}' ({name}) have not moved and the target is not reached ({detail}). Rethink how "
-        "the measure works and write it in 今後の対応 (audit opinions 16, 17).",
+        "the measure works and write it in 今後の対応 ({cited_en}).",
     ),
     "audit-nothing-spent": (
-        "予算事業「{value}」（{name}）は予算 {budget}千円に対して決算が0円です（関連施策: {measure}）。実績が出ていない理由を確認し、事業の仕組みの見直しを検討してください（監査意見16）。",
+        "予算事業「{value}」（{name}）は予算 {budget}千円に対して決算が0円です（関連施策: {measure}）。実績が出ていない理由を確認し、事業の仕組みの見直しを検討してください（{cited}）。",
         "Budget project '{value}' ({name}) spent nothing of its {budget} thousand yen (measures: {measure}). Find "
-        "out why and consider reworking it (audit opinion 16).",
+        "out why and consider reworking it ({cited_en}).",
     ),
     "audit-weak-two-years": (
-        "施策「{measure}」（{name}）は評価が{detail}と続いています。施策の仕組みや目標の見直しを検討し、その内容を「今後の対応」に記載してください（監査意見16・17）。",
+        "施策「{measure}」（{name}）は評価が{detail}と続いています。施策の仕組みや目標の見直しを検討し、その内容を「今後の対応」に記載してください（{cited}）。",
         "Measure '{measure}' ({name}) has been graded {detail} in a row. Consider reworking the measure or its "
-        "target and write it in 今後の対応 (audit opinions 16, 17).",
+        "target and write it in 今後の対応 ({cited_en}).",
     ),
     "audit-suggest-stage-3": (
-        "施策「{measure}」（{name}）は基準値・目標値・{fiscal_year}の実績値がすべて同じです（{detail}）。今後も同様に推移する見込みであれば、段階3（安定期）への移行を検討してください（監査意見18）。",
+        "施策「{measure}」（{name}）は基準値・目標値・{fiscal_year}の実績値がすべて同じです（{detail}）。今後も同様に推移する見込みであれば、段階3（安定期）への移行を検討してください（{cited}）。",
         "Measure '{measure}' ({name}) has baseline = target = actual for {fiscal_year} ({detail}). If it will stay "
-        "there, consider moving it to stage 3 (stable) (audit opinion 18).",
+        "there, consider moving it to stage 3 (stable) ({cited_en}).",
     ),
     "audit-cause-response-missing": (
-        "施策「{measure}」（{name}）は{why}が、{missing}の記載がありません。「原因」と「今後の対応」を記入してください（監査意見21）。",
+        "施策「{measure}」（{name}）は{why}が、{missing}の記載がありません。「原因」と「今後の対応」を記入してください（{cited}）。",
         "Measure '{measure}' ({name}): {why}, but {missing} is not written. Fill in 原因 and 今後の対応 "
-        "(audit opinion 21).",
+        "({cited_en}).",
     ),
     "audit-basis-without-reason": (
-        "施策「{measure}」（{name}）は{fiscal_year}に{stage}ですが「{basis}」で評価しています。評価方法を変えた理由を「ライフサイクル」シートの「変更理由」に記入してください（監査意見8）。",
+        "施策「{measure}」（{name}）は{fiscal_year}に{stage}ですが「{basis}」で評価しています。評価方法を変えた理由を「ライフサイクル」シートの「変更理由」に記入してください（{cited}）。",
         "Measure '{measure}' ({name}) is at {stage} in {fiscal_year} but graded by '{basis}'. Write why in 変更理由 "
-        "on the ライフサイクル sheet (audit opinion 8).",
+        "on the ライフサイクル sheet ({cited_en}).",
     ),
     "audit-execution-rate-low": (
         "予算事業「{value}」（{name}）の執行率が {rate}（決算 {settlement}千円／予算 {budget}千円）で、基準の {threshold} を下回っています（関連施策: {measure}）。執行残の理由を確認し、次年度の予算見積りに反映してください（監査の視点④）。",
@@ -308,9 +308,9 @@ CATALOG: Mapping[str, tuple[str, str]] = {
         "(audit viewpoint 4).",
     ),
     "audit-near-duplicate": (
-        "施策「{measure}」（{name}）は、{others}と体系が同じで施策名の「…{pattern}」も共通し、担当課所室だけが異なります。一つの施策に統一し、各課所室の取組をその中で管理することを検討してください（監査意見11）。",
-        "Measure '{measure}' ({name}) shares its place in the plan and the name ending '…{pattern}' with {others}; "
-        "only the owning section differs. Consider one measure covering each section's part (audit opinion 11).",
+        "施策「{measure}」（{name}）は、{others}と体系が同じで施策名の「…{pattern}」も共通し、施策概要もほぼ同じ（一致度 {similarity}）で、担当課所室だけが異なります。一つの施策に統一し、各課所室の取組をその中で管理することを検討してください（{cited}）。",
+        "Measure '{measure}' ({name}) shares its place in the plan and the name ending '…{pattern}' with {others}, "
+        "and their summaries agree ({similarity}); only the owning section differs. Consider one measure covering each section's part ({cited_en}).",
     ),
     "audit-stage-move-unusual": (
         "施策「{measure}」（{name}）の段階が{from_fy}の{old}から{to_fy}の{new}に変わっていますが、ライフサイクルの通常の移行ではありません。移行の理由を「ライフサイクル」シートの「変更理由」に記入してください。",

@@ -1,7 +1,13 @@
 """The bundled sample plan: Akita City's 68 audited measures with their FY2024 results.
 
 Transcribed from the city's FY2025 external audit report (public figures); see
-`data/FORMAT.md` for the format and `data/akita_fy2024.json` for the data.
+`data/FORMAT.md` for the format and `data/akita_fy2024.json` for the data. Every value is the
+report's (each measure's `seed` gives the report lines) or constructed (its `constructed`
+says which field and why). Two variants ship:
+
+    as-published  only what the report says: no milestones, KPI types empty, no cause or
+                  response the measure table lacks, KPIs as the report prints them
+    worked        the transcriber's working copy: the constructed values included
 """
 
 from __future__ import annotations
@@ -26,9 +32,23 @@ from ..core.model import (
     sum_amounts,
 )
 
-__all__ = ["SAMPLE_FILE", "load_sample_plan", "sample_oddities"]
+__all__ = [
+    "AS_PUBLISHED",
+    "SAMPLE_FILE",
+    "VARIANTS",
+    "WORKED",
+    "as_published",
+    "load_sample_plan",
+    "sample_named_opinions",
+    "sample_oddities",
+]
 
 SAMPLE_FILE = "akita_fy2024.json"
+AS_PUBLISHED = "as-published"
+WORKED = "worked"
+VARIANTS = (AS_PUBLISHED, WORKED)
+# Fields a construction mark can name, and what the as-published variant keeps instead.
+_DROPPED = {"milestones": [], "cause": None, "response": None}
 _BASIS = {"schedule": Basis.SCHEDULE, "kpi": Basis.KPI}
 
 
@@ -43,14 +63,35 @@ def sample_oddities() -> list[dict[str, str]]:
     return list(_raw()["oddities"])
 
 
-def load_sample_plan() -> Plan:
-    """The sample plan as model objects (measures in report order, projects by ID)."""
+def sample_named_opinions() -> dict[str, tuple[str, ...]]:
+    """The audit report's opinions that name each measure: measure ID → (「意見14」, …).
+
+    From the report's opinions 5–22 (seed L4498–4756; `audit_opinions` in the data, each with
+    its lines). `xlplan lint` cites these on the measures they name; they never decide a flag.
+    """
+    named: dict[str, tuple[str, ...]] = {}
+    for opinion in _raw()["audit_opinions"]:
+        for measure_id in opinion["measures"]:
+            named[measure_id] = (*named.get(measure_id, ()), opinion["opinion"])
+    return named
+
+
+def load_sample_plan(variant: str = WORKED) -> Plan:
+    """The sample plan as model objects (measures in report order, projects by ID).
+
+    :param variant: 「as-published」 (only what the report says) or 「worked」 (with the
+        transcriber's constructions: milestones, KPI types, causes from the opinions).
+    :raises ValueError: on an unknown variant.
+    """
+    if variant not in VARIANTS:
+        raise ValueError(f"unknown sample variant {variant!r}; use one of {', '.join(VARIANTS)}")
     raw = _raw()
     info = raw["plan"]
     year = int(info["evaluated_fy"])
-    measures = tuple(_measure(m, year) for m in raw["measures"])
+    raw_measures = [as_published(m) if variant == AS_PUBLISHED else m for m in raw["measures"]]
+    measures = tuple(_measure(m, year) for m in raw_measures)
     users: dict[str, list[str]] = {}
-    for m in raw["measures"]:
+    for m in raw_measures:
         for project_id in m["project_ids"]:
             users.setdefault(project_id, []).append(m["measure_id"])
     projects = tuple(_project(p, year, tuple(users.get(p["project_id"], ()))) for p in raw["budget_projects"])
@@ -62,6 +103,18 @@ def load_sample_plan() -> Plan:
         measures=measures,
         projects=projects,
     )
+
+
+def as_published(m: dict[str, Any]) -> dict[str, Any]:
+    """A measure of the data without its constructed values: what the report itself says."""
+    marks = m.get("constructed") or {}
+    published = {**m, **(m.get("as_published") or {})}
+    for field_name, empty in _DROPPED.items():
+        if field_name in marks:
+            published[field_name] = empty
+    if "kpis.kpi_type" in marks:
+        published["kpis"] = [{**k, "kpi_type": None} for k in published["kpis"]]
+    return published
 
 
 def _measure(m: dict[str, Any], year: int) -> Measure:

@@ -18,7 +18,7 @@ self-grades by year) and, when given, last year's plan.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from ..enums import Grade
@@ -78,6 +78,7 @@ def audit_plan(
     previous_grades: Mapping[str, Grade] | None = None,
     locate: Locator | None = None,
     skip: Collection[str] = (),
+    named: Mapping[str, Sequence[str]] | None = None,
 ) -> list[Finding]:
     """Run every audit check on a plan; findings come in catalog order, then plan order.
 
@@ -90,6 +91,8 @@ def audit_plan(
     :param previous_grades: computed grades of the year before, by measure ID.
     :param locate: where a value sits (default: the entity's source row, master/section layout).
     :param skip: codes not to run (as typed on the command line).
+    :param named: the opinions of an audit report naming each measure (measure ID → 「意見14」 …):
+        findings on those measures cite them. It never decides whether a measure is flagged.
     """
     year = fiscal_year or plan.evaluated_fy
     active = tuple(m for m in plan.measures if m.is_active_in(year))  # retired or merged-away measures are history
@@ -101,6 +104,7 @@ def audit_plan(
         previous=previous,
         previous_grades=dict(previous_grades or {}),
         locate=locate or default_locator,
+        named={measure_id: tuple(opinions) for measure_id, opinions in (named or {}).items()},
     )
     findings: list[Finding] = []
     for check in AUDIT_CATALOG:

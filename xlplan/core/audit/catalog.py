@@ -8,7 +8,7 @@ Opinions are those of the FY2025 comprehensive external audit of Akita City's pl
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from ..enums import Severity
@@ -28,11 +28,20 @@ class AuditCheck:
     title: str  # Japanese, one line: what the check looks for
     seed_lines: str  # where the opinion is in the audit report (seed), e.g. "L4498–4530"
     threshold: str = ""  # the `[lint]` key(s) it reads, if any
+    general: tuple[str, ...] = ()  # the opinions stating the principle (default: all of `opinions`)
 
     @property
     def opinion_label(self) -> str:
         """「意見5・6・10」 for people."""
         return "・".join(self.opinions)
+
+    def cited(self, named: Collection[str] = ()) -> tuple[str, ...]:
+        """The opinions a finding cites: those of this check that name the measure, else the general ones.
+
+        :param named: the opinions of an audit that name the measure (「意見14」 …).
+        """
+        own = tuple(o for o in self.opinions if o in named)
+        return own or self.general or self.opinions
 
 
 _W, _I = Severity.WARNING, Severity.INFO
@@ -41,10 +50,11 @@ AUDIT_CATALOG: tuple[AuditCheck, ...] = (
     AuditCheck(
         Code.AUDIT_KPI_OUTPUT_ONLY,
         _W,
-        ("意見5", "意見6", "意見10", "意見12", "意見15"),
+        ("意見5", "意見6", "意見10", "意見12", "意見13", "意見14", "意見15", "意見18"),
         "評価指標で管理する施策の指標がすべて活動・アウトプット指標（アウトカム指標がない）",
-        "L4498–4545, L4653–4657, L4675–4679, L4695–4703",
+        "L4498–4545, L4653–4657, L4675–4703, L4717–4723",
         "kpi_type_words",
+        general=("意見5", "意見6"),
     ),
     AuditCheck(
         Code.AUDIT_KPI_TYPE_GUESSED,
@@ -73,9 +83,9 @@ AUDIT_CATALOG: tuple[AuditCheck, ...] = (
         Code.AUDIT_STUDY_ONLY,
         _W,
         ("意見8", "意見14"),
-        "段階2・4なのに取組結果が検討・情報収集のみで予算もない → 段階1の扱い",
+        "段階2・4なのに施策名と取組結果が実証・検討の段階を示す、または取組結果が検討のみで予算もない → 段階1の扱い",
         "L4641–4645, L4687–4693",
-        "study_words",
+        "study_words, trial_name_words",
     ),
     AuditCheck(
         Code.AUDIT_SCHEDULE_WITHOUT_MILESTONES,
@@ -162,9 +172,9 @@ AUDIT_CATALOG: tuple[AuditCheck, ...] = (
         Code.AUDIT_NEAR_DUPLICATE,
         _I,
         ("意見11",),
-        "担当課所室が異なるだけの同種の施策（体系が同じで施策名の末尾が共通）",
+        "担当課所室が異なるだけの同じ事業（体系が同じで施策名の末尾と施策概要が共通）",
         "L4659–4673",
-        "near_duplicate_min_suffix",
+        "near_duplicate_min_suffix, near_duplicate_min_similarity",
     ),
     AuditCheck(
         Code.AUDIT_STAGE_MOVE_UNUSUAL,
@@ -195,6 +205,32 @@ def audit_finding(
     :param column: the Japanese header of that field.
     :param value: the value shown (the measure or project ID).
     """
+    check = check_of(code)
+    cited = check.cited(a.named_opinions(entity))
     return Finding.of(
-        code, **a.where(entity, field_name), column=column, value=value, severity=check_of(code).severity, **params
+        code,
+        **a.where(entity, field_name),
+        column=column,
+        value=value,
+        severity=check.severity,
+        cited=_cited(cited),
+        cited_en=_cited_en(cited),
+        **params,
     )
+
+
+def _numbers(opinions: tuple[str, ...]) -> list[str]:
+    return [o.removeprefix("意見") for o in opinions]
+
+
+def _cited(opinions: tuple[str, ...]) -> str:
+    """("意見5", "意見6") → 「監査意見5・6」; other labels (視点④) as they are."""
+    if all(o.startswith("意見") for o in opinions):
+        return "監査意見" + "・".join(_numbers(opinions))
+    return "・".join(opinions)
+
+
+def _cited_en(opinions: tuple[str, ...]) -> str:
+    if all(o.startswith("意見") for o in opinions):
+        return ("audit opinion " if len(opinions) == 1 else "audit opinions ") + ", ".join(_numbers(opinions))
+    return ", ".join(opinions)

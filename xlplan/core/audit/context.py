@@ -23,10 +23,12 @@ __all__ = ["AuditInput", "AuditRules", "Locator", "default_locator"]
 # (entity, field) → (file, sheet, cell) of the value a finding is about.
 Locator = Callable[[object, str], tuple[str, str, str]]
 
+# A share of a service's use (利用割合, 活用率, 達成率) counts use of what the city provides: an
+# output by the audit's own definitions (L4524–4527; opinions 15 and 18). Outcomes name an effect.
 _DEFAULT_TYPE_WORDS: tuple[tuple[KpiType, tuple[str, ...]], ...] = (
-    (KpiType.OUTCOME, ("満足度", "削減", "短縮", "割合", "率", "費用対効果", "就職", "起業", "改善")),
+    (KpiType.OUTCOME, ("満足度", "削減", "短縮", "費用対効果", "就職", "起業", "改善")),
     (KpiType.ACTIVITY, ("開催数", "開催回数", "実施回数", "研修回数", "指導件数", "訪問件数")),
-    (KpiType.OUTPUT, ("件数", "数", "箇所", "本数", "台数", "人数", "登録者", "作成", "完了")),
+    (KpiType.OUTPUT, ("件数", "数", "箇所", "本数", "台数", "人数", "登録者", "作成", "完了", "割合", "率")),
 )
 
 
@@ -40,7 +42,9 @@ class AuditRules:
     weak_grades: frozenset[Grade] = frozenset({Grade.C, Grade.D})
     weak_years: int = 2  # weak_grades がこの年数続く → 見直し（意見16・17）
     near_duplicate_min_suffix: int = 8  # 施策名の末尾がこの文字数以上一致 → 重複候補（意見11）
+    near_duplicate_min_similarity: float = 0.75  # 施策概要の一致度がこれ以上 → 同じ事業（意見11）
     study_words: tuple[str, ...] = ("検討", "情報収集", "調査", "研究")  # 取組結果が検討のみ（意見8）
+    trial_name_words: tuple[str, ...] = ("検討", "実証", "試行")  # 施策名が検討・実証の段階を示す（意見14）
     kpi_type_words: tuple[tuple[KpiType, tuple[str, ...]], ...] = _DEFAULT_TYPE_WORDS
 
     @classmethod
@@ -62,7 +66,11 @@ class AuditRules:
             weak_grades=_grades(table, default.weak_grades),
             weak_years=_years(table, "weak_years", default.weak_years),
             near_duplicate_min_suffix=_count(table, "near_duplicate_min_suffix", default.near_duplicate_min_suffix),
+            near_duplicate_min_similarity=_ratio(
+                table, "near_duplicate_min_similarity", default.near_duplicate_min_similarity
+            ),
             study_words=_words(table.get("study_words", default.study_words), "study_words"),
+            trial_name_words=_words(table.get("trial_name_words", default.trial_name_words), "trial_name_words"),
             kpi_type_words=_type_words(table.get("kpi_type_words"), default.kpi_type_words),
         )
 
@@ -153,6 +161,8 @@ class AuditInput:
     :param previous: last year's plan, for the checks that need two years (its own history too).
     :param previous_grades: computed grades of `fiscal_year - 1` by measure ID.
     :param locate: where a value sits (file, sheet, cell), see `default_locator`.
+    :param named: the opinions of an audit report that name each measure (measure ID →
+        「意見14」 …); a finding on a named measure cites that opinion, not the general one.
     """
 
     plan: Plan
@@ -162,6 +172,12 @@ class AuditInput:
     previous: Plan | None = None
     previous_grades: Mapping[str, Grade] = field(default_factory=dict)
     locate: Locator = default_locator
+    named: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def named_opinions(self, entity: object) -> tuple[str, ...]:
+        """The opinions naming the measure(s) an entity belongs to (a measure, KPI or budget project)."""
+        ids = getattr(entity, "measure_ids", None) or (getattr(entity, "measure_id", ""),)
+        return tuple(o for measure_id in ids for o in self.named.get(measure_id, ()))
 
     def previous_measure(self, measure_id: str) -> Measure | None:
         """The same measure in last year's plan, if given."""

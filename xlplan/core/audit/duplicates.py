@@ -1,24 +1,28 @@
-"""Near-duplicate measures that differ only by owning section (opinion 11), pure.
+"""Near-duplicate measures: the same business, owned by different sections (opinion 11), pure.
 
 The audit found eight 「…システムの標準化」 measures, one per section, in the same place of
 the plan (L4659–4673). Japanese names put the kind of action last (「…の標準化」,
 「…の導入」) and the object first (「戸籍システム」), so two measures are candidates when they
 sit under the same hierarchy path, their names end alike for at least
-`near_duplicate_min_suffix` characters, and different sections own them. Candidates link
-into groups; every member of a group gets one finding naming the others.
+`near_duplicate_min_suffix` characters, and different sections own them. A similar name is
+not enough: the two must describe the same business, their summaries (施策概要) agreeing at
+least `near_duplicate_min_similarity` (difflib's ratio). Two 「…RPA・AI-OCRの導入」 measures
+of different tasks, each with its own budget and outcome KPI, are not duplicates. Linked
+measures form groups; every member of a group gets one finding naming the others.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator, Sequence
+from difflib import SequenceMatcher
 
 from ..findings import Code, Finding
 from ..model import Measure
 from .catalog import audit_finding
 from .context import AuditInput
 
-__all__ = ["near_duplicate", "near_duplicate_groups"]
+__all__ = ["near_duplicate", "near_duplicate_groups", "summary_similarity"]
 
 
 def _normal(name: str) -> str:
@@ -35,17 +39,29 @@ def _common_suffix(names: Sequence[str]) -> str:
     return names[0][len(names[0]) - size :]
 
 
-def near_duplicate_groups(measures: Sequence[Measure], min_suffix: int) -> list[list[Measure]]:
-    """Groups (in plan order) of measures that differ only by owning section.
+def summary_similarity(a: Measure, b: Measure) -> float:
+    """How far two measures' summaries agree, 0–1 (0 when either has none: no evidence)."""
+    left, right = _normal(a.summary), _normal(b.summary)
+    if not left or not right:
+        return 0.0
+    matcher = SequenceMatcher(None, left, right, autojunk=False)
+    return matcher.ratio() if matcher.real_quick_ratio() > 0 else 0.0
+
+
+def near_duplicate_groups(
+    measures: Sequence[Measure], min_suffix: int, min_similarity: float = 0.0
+) -> list[list[Measure]]:
+    """Groups (in plan order) of measures that describe the same business under different sections.
 
     Two measures are linked when they share a hierarchy path, their (NFKC) names end in the
-    same `min_suffix` characters and different sections own them; groups are what links join.
-    Names sharing a place and an ending form a bucket, and a bucket owned by two or more
-    sections is one group (each member links to a member of another section): linear in the
-    number of measures, where comparing every pair took seconds for a plan of thousands.
+    same `min_suffix` characters, different sections own them and their summaries agree at
+    least `min_similarity`; groups are what links join. Only measures sharing a place and an
+    ending (a bucket) are compared, so the work grows with the size of such buckets, not with
+    the square of the plan.
 
     :param measures: the plan's measures.
     :param min_suffix: how many final characters of the names must agree.
+    :param min_similarity: how far the summaries must agree (0 compares names only).
     """
     parent = list(range(len(measures)))
 
@@ -63,9 +79,15 @@ def near_duplicate_groups(measures: Sequence[Measure], min_suffix: int) -> list[
         ending = name[len(name) - min_suffix :] if min_suffix > 0 else ""
         buckets.setdefault((measure.hierarchy, ending), []).append(i)
     for members in buckets.values():
-        if len({measures[i].primary_section for i in members}) > 1:
-            for j in members[1:]:
-                parent[root(j)] = root(members[0])
+        if len({measures[i].primary_section for i in members}) < 2:
+            continue
+        for n, i in enumerate(members):
+            for j in members[n + 1 :]:
+                a, b = measures[i], measures[j]
+                if a.primary_section == b.primary_section or root(i) == root(j):
+                    continue
+                if min_similarity <= 0 or summary_similarity(a, b) >= min_similarity:
+                    parent[root(j)] = root(i)
     groups: dict[int, list[Measure]] = {}
     for i, measure in enumerate(measures):
         groups.setdefault(root(i), []).append(measure)
@@ -74,11 +96,15 @@ def near_duplicate_groups(measures: Sequence[Measure], min_suffix: int) -> list[
 
 def near_duplicate(a: AuditInput) -> Iterator[Finding]:
     """One finding per member of each near-duplicate group (opinion 11)."""
-    for group in near_duplicate_groups(a.plan.measures, a.rules.near_duplicate_min_suffix):
+    rules = a.rules
+    for group in near_duplicate_groups(
+        a.plan.measures, rules.near_duplicate_min_suffix, rules.near_duplicate_min_similarity
+    ):
         pattern = _common_suffix([_normal(m.name) for m in group])
         hierarchy = " > ".join(group[0].hierarchy)
         for measure in group:
             others = "、".join(m.measure_id for m in group if m is not measure)
+            closest = max(summary_similarity(measure, m) for m in group if m is not measure)
             yield audit_finding(
                 Code.AUDIT_NEAR_DUPLICATE,
                 a,
@@ -91,4 +117,5 @@ def near_duplicate(a: AuditInput) -> Iterator[Finding]:
                 others=others,
                 pattern=pattern,
                 hierarchy=hierarchy,
+                similarity=f"{closest:.0%}",
             )

@@ -25,11 +25,13 @@ __all__ = [
     "kpi_output_only",
     "kpi_type_guessed",
     "kpi_type_missing",
+    "looks_stage_one",
     "schedule_kpi_without_target",
     "schedule_without_milestones",
     "stage_move_unusual",
     "stage_without_target",
     "study_only",
+    "study_stage_reason",
 ]
 
 _KPI_STAGES = (Stage.EXPAND, Stage.ADAPT)
@@ -66,6 +68,7 @@ def kpi_output_only(a: AuditInput) -> Iterator[Finding]:
         if any(v.kpi_type in (None, KpiType.OUTCOME) for v in views):
             continue
         kpis = "、".join(f"「{k.name}」{v.label}" for k, v in zip(measure.kpis, views, strict=True))
+        guessed = any(v.guessed for v in views)
         yield audit_finding(
             Code.AUDIT_KPI_OUTPUT_ONLY,
             a,
@@ -74,6 +77,10 @@ def kpi_output_only(a: AuditInput) -> Iterator[Finding]:
             "指標区分",
             measure.measure_id,
             kpis=kpis,
+            guess_note="（指標区分が空欄の指標は指標名からの推定です。区分を入力すると推定は使われません）" if guessed else "",
+            guess_note_en=" (types left blank were guessed from the KPI names; enter them to replace the guess)"
+            if guessed
+            else "",
             **_measure_params(measure),
         )
 
@@ -150,16 +157,47 @@ def is_study_only(results: str, words: tuple[str, ...]) -> bool:
     return bool(sentences) and all(any(w in s for w in words) for s in sentences)
 
 
+def study_stage_reason(a: AuditInput, measure: Measure) -> tuple[str, str] | None:
+    """Why a stage 2/4 measure is in fact at stage 1 (ja, en), or None (opinions 8, 14).
+
+    Either its name says it is a trial or study (「…導入検討のための実証実験」) and its results
+    speak of that trial, or its results are study only and it has no budget. Measures already
+    moved to stage 1 (next year, or graded by schedule with a reason) are not asked again.
+    """
+    stage = a.stage(measure, a.fiscal_year)
+    if stage not in _KPI_STAGES or _already_stage_one(a, measure):
+        return None
+    results = measure.results.get(a.fiscal_year, "")
+    shown = results if len(results) <= 60 else results[:59] + "…"
+    rules = a.rules
+    name_words = [w for w in rules.trial_name_words if w in measure.name]
+    if name_words and any(w in results for w in (*rules.trial_name_words, *rules.study_words)):
+        return (
+            f"施策名が「{name_words[0]}」の段階を示し、取組結果も「{shown}」とその段階を述べています",
+            f"its name says '{name_words[0]}' and its results speak of that ('{shown}')",
+        )
+    if is_study_only(results, rules.study_words) and not a.budget_of(measure).final_budget:
+        return (
+            f"取組結果が検討・情報収集のみ（「{shown}」）で予算もありません",
+            f"its results are only study ('{shown}') and it has no budget",
+        )
+    return None
+
+
+def looks_stage_one(a: AuditInput, measure: Measure) -> bool:
+    """True when a stage-1 finding applies (no KPI target, or study only): no stage-3 advice then."""
+    stage = a.stage(measure, a.fiscal_year)
+    if stage not in _KPI_STAGES or _already_stage_one(a, measure):
+        return False
+    return not any(k.target is not None for k in measure.kpis) or study_stage_reason(a, measure) is not None
+
+
 def study_only(a: AuditInput) -> Iterator[Finding]:
-    """Stage 2/4 measures whose results are only study and that have no budget (opinions 8, 14)."""
+    """Stage 2/4 measures that are in fact studies or trials: they belong in stage 1 (opinions 8, 14)."""
     for measure in a.plan.measures:
-        stage = a.stage(measure, a.fiscal_year)
-        if stage not in _KPI_STAGES or _already_stage_one(a, measure):
+        reason = study_stage_reason(a, measure)
+        if reason is None:
             continue
-        results = measure.results.get(a.fiscal_year, "")
-        if not is_study_only(results, a.rules.study_words) or a.budget_of(measure).final_budget:
-            continue
-        shown = results if len(results) <= 60 else results[:59] + "…"
         yield audit_finding(
             Code.AUDIT_STUDY_ONLY,
             a,
@@ -167,9 +205,10 @@ def study_only(a: AuditInput) -> Iterator[Finding]:
             "results",
             "取組結果",
             measure.measure_id,
-            stage=stage.label,
-            results=shown,
-            **_measure_params(measure),  # type: ignore[union-attr]
+            stage=a.stage(measure, a.fiscal_year).label,  # type: ignore[union-attr]
+            why=reason[0],
+            why_en=reason[1],
+            **_measure_params(measure),
         )
 
 

@@ -14,6 +14,7 @@ from ..fiscal import fy_label
 from ..model import Kpi, Measure
 from .catalog import audit_finding
 from .context import AuditInput
+from .management import looks_stage_one
 
 __all__ = ["cause_response_missing", "no_change", "self_grade_mismatch", "suggest_stage_3", "weak_two_years"]
 
@@ -86,10 +87,14 @@ def weak_two_years(a: AuditInput) -> Iterator[Finding]:
 
 
 def suggest_stage_3(a: AuditInput) -> Iterator[Finding]:
-    """KPI-managed measures where baseline = target = actual for every KPI (opinion 18)."""
+    """KPI-managed measures where baseline = target = actual for every KPI (opinion 18).
+
+    Not for a measure that a stage-1 check flags (opinion 14 asks the trial behind such a flat
+    KPI to go back to stage 1): findings never pull one measure both ways.
+    """
     for measure in _kpi_managed(a):
-        if not measure.kpis or a.stage(measure, a.fiscal_year + 1) is Stage.STABLE:
-            continue
+        if not measure.kpis or a.stage(measure, a.fiscal_year + 1) is Stage.STABLE or looks_stage_one(a, measure):
+            continue  # a measure asked to go back to stage 1 is not also told to go on to stage 3
         flat = [(k, a.actual(k, a.fiscal_year)) for k in measure.kpis]
         if all(v is not None and k.baseline == k.target == v for k, v in flat):
             detail = "、".join(f"「{k.name}」{number(v)}{k.unit}" for k, v in flat)  # type: ignore[arg-type]

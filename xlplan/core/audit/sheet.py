@@ -51,7 +51,8 @@ def audit_sheet_rows(findings: Iterable[Finding], *, lang: str = "ja") -> list[t
         measures = params.get("measure", finding.value)
         try:
             check = check_of(finding.code)
-            title, opinions = check.title, check.opinion_label
+            # the opinion the finding cites (the one naming the measure, if any), else the check's
+            title, opinions = check.title, params.get("cited") or check.opinion_label
         except KeyError:
             title, opinions = "", ""
         rows.append(
