@@ -36,6 +36,10 @@ __all__ = [
 
 _KPI_STAGES = (Stage.EXPAND, Stage.ADAPT)
 _SENTENCES = re.compile(r"[。\n]")
+_GUESS_NOTE = (
+    "（指標区分が空欄の指標は指標名からの推定です。区分を入力すると推定は使われません）",
+    " (types left blank were guessed from the KPI names; enter them to replace the guess)",
+)
 
 
 def _kpi_managed(a: AuditInput) -> Iterator[Measure]:
@@ -77,10 +81,8 @@ def kpi_output_only(a: AuditInput) -> Iterator[Finding]:
             "指標区分",
             measure.measure_id,
             kpis=kpis,
-            guess_note="（指標区分が空欄の指標は指標名からの推定です。区分を入力すると推定は使われません）" if guessed else "",
-            guess_note_en=" (types left blank were guessed from the KPI names; enter them to replace the guess)"
-            if guessed
-            else "",
+            guess_note=_GUESS_NOTE[0] if guessed else "",
+            guess_note_en=_GUESS_NOTE[1] if guessed else "",
             **_measure_params(measure),
         )
 
