@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import replace
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -11,9 +14,109 @@ from xlplan.app.check import check_paths
 from xlplan.app.demo import write_section_workbooks
 from xlplan.core.enums import Stage
 from xlplan.core.model import Amounts, Measure
-from xlplan.sample import load_sample_plan, sample_oddities
+from xlplan.sample import AS_PUBLISHED, SAMPLE_FILE, WORKED, load_sample_plan, sample_oddities
 
 PLAN = load_sample_plan()
+PUBLISHED = load_sample_plan(AS_PUBLISHED)
+RAW = json.loads(resources.files("xlplan.sample").joinpath("data", SAMPLE_FILE).read_text(encoding="utf-8"))
+SEED = Path("/work/shared/seed/000_f4c5c2cee7d28eb1.txt")  # the audit report, where it is at hand
+_LINE = re.compile(r"^L(\d+)(?:–(\d+))?$")
+# The measure table's row each field is read from (seed labels), and the fields our constructions may touch.
+FIELD_ROWS = {
+    "name": "name",
+    "summary": "summary",
+    "sections": "sections",
+    "project_names_text": "project_names_text",
+    "stages": "stages",
+    "target_rationale": "target_rationale",
+    "expected_effect": "expected_effect",
+    "self_grade": "self_grade",
+    "grade_note": "self_grade",
+    "results": "results",
+    "cause": "results",  # from 取組結果 or the ※ note of its table, unless marked constructed
+    "response": "results",
+    "kpis": "kpis",
+    "project_ids": "budget",
+}
+CONSTRUCTIONS = {"milestones", "kpis.kpi_type", "cause", "response", "kpis"}
+
+
+def _lines(text: str) -> tuple[int, int]:
+    found = _LINE.match(text)
+    assert found, text
+    first = int(found[1])
+    return first, int(found[2] or first)
+
+
+def test_every_value_is_the_reports_with_its_line_or_constructed_with_why():
+    for m in RAW["measures"]:
+        table = _lines(m["seed"]["table"])
+        assert 1896 <= table[0] <= table[1] <= 3850, m["measure_id"]  # the measure tables of the report
+        rows = m["seed"]["lines"]
+        assert all(table[0] <= _lines(v)[0] <= table[1] for v in rows.values()), m["measure_id"]
+        marks = m["constructed"]
+        assert set(marks) <= CONSTRUCTIONS and all(len(why) > 20 for why in marks.values()), m["measure_id"]
+        for field, row in FIELD_ROWS.items():
+            if m.get(field) not in (None, "", [], {}) and field.split(".")[0] not in marks:
+                assert row in rows, (m["measure_id"], field)
+        if m["kpis"]:
+            assert "targets" in rows and "self_grade" in rows, m["measure_id"]  # 目標値・基準値, 実績値
+        assert bool(m["milestones"]) == ("milestones" in marks), m["measure_id"]  # the report has none
+        assert any(k.get("kpi_type") for k in m["kpis"]) == ("kpis.kpi_type" in marks), m["measure_id"]
+    for p in RAW["budget_projects"]:
+        assert _lines(p["seed"]["lines"])[0] >= 1896, p["project_id"]
+    for convention in RAW["plan"]["conventions"]:
+        assert convention["source"] and convention["note"]
+
+
+def test_the_constructions_are_the_ones_we_know_of():
+    marks = {m["measure_id"]: set(m["constructed"]) for m in RAW["measures"]}
+    assert sum("milestones" in v for v in marks.values()) == 23  # every schedule-graded measure
+    assert sum("kpis.kpi_type" in v for v in marks.values()) == 57  # every measure with a KPI
+    assert {m for m, v in marks.items() if "cause" in v} == {"M-048", "M-054", "M-065"}  # auditor's words
+    assert {m for m, v in marks.items() if "response" in v} == {"M-007", "M-048"}
+    assert {m for m, v in marks.items() if "kpis" in v} == {"M-007"}  # its KPI without a target, dropped
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the audit report is not at hand")
+def test_the_seed_lines_point_at_the_rows_they_name():
+    labels = {"name": "施策名", "summary": "施策概要", "sections": "関連課所室", "stages": "ライフサイクル"}
+    seed = SEED.read_text(encoding="utf-8").split("\n")
+    for m in RAW["measures"]:
+        for field, label in labels.items():
+            line = seed[_lines(m["seed"]["lines"][field])[0] - 1]
+            assert line.startswith(label), (m["measure_id"], field, line[:20])
+        assert m["name"].replace(" ", "") in seed[_lines(m["seed"]["lines"]["name"])[0] - 1].replace(" ", "")
+
+
+def test_as_published_holds_only_what_the_report_says():
+    assert not [m for m in PUBLISHED.measures if m.milestones]
+    assert not [k for m in PUBLISHED.measures for k in m.kpis if k.kpi_type is not None]
+    for measure_id in ("M-048", "M-054", "M-065"):  # causes written by the auditor, not the section
+        assert 2024 not in PUBLISHED.measure(measure_id).causes, measure_id
+        assert 2024 in PLAN.measure(measure_id).causes, measure_id
+    [kpi] = PUBLISHED.measure("M-007").kpis  # L2084–2085: a KPI with no target, baseline or actual
+    assert (kpi.name, kpi.target, kpi.baseline, kpi.actuals) == ("日本産業規格への適合レベル", None, None, {})
+    assert PLAN.measure("M-007").kpis == ()
+    # Everything else is the same data: names, figures, budgets.
+    assert [m.name for m in PUBLISHED.measures] == [m.name for m in PLAN.measures]
+    assert PUBLISHED.projects == PLAN.projects
+    assert [
+        (k.name, k.baseline, k.target, k.actuals) for m in PUBLISHED.measures if m.measure_id != "M-007" for k in m.kpis
+    ] == [(k.name, k.baseline, k.target, k.actuals) for m in PLAN.measures for k in m.kpis]
+
+
+def test_an_unknown_variant_is_refused():
+    assert load_sample_plan() == load_sample_plan(WORKED)
+    with pytest.raises(ValueError, match="as-published"):
+        load_sample_plan("published")
+
+
+def test_the_opinions_naming_measures_carry_their_lines():
+    for opinion in RAW["audit_opinions"]:
+        first, last = _lines(opinion["lines"])
+        assert 4498 <= first <= last <= 4756, opinion["opinion"]
+        assert {m["measure_id"] for m in RAW["measures"]} >= set(opinion["measures"])
 
 
 def test_sixty_eight_measures_with_stable_unique_ids():
