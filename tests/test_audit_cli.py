@@ -142,6 +142,7 @@ def test_report_writes_the_pack(masters, tmp_path):
         "findings.csv",
         "kpis.csv",
         "measures.csv",
+        "metadata.json",
         "projects.csv",
         "report.html",
     ]

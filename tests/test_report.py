@@ -35,6 +35,7 @@ def test_the_pack_holds_the_report_and_five_csvs(pack):
         "findings.csv",
         "kpis.csv",
         "measures.csv",
+        "metadata.json",
         "projects.csv",
         "report.html",
     ]
@@ -46,7 +47,14 @@ def test_the_report_is_self_contained(pack):
     html = pack.html.read_text(encoding="utf-8")
     assert "<script" not in html.lower()
     references = re.findall(r'(?:src|href)="([^"#][^"]*)"', html)
-    assert sorted(set(references)) == ["budget_lines.csv", "findings.csv", "kpis.csv", "measures.csv", "projects.csv"]
+    assert sorted(set(references)) == [
+        "budget_lines.csv",
+        "findings.csv",
+        "kpis.csv",
+        "measures.csv",
+        "metadata.json",
+        "projects.csv",
+    ]
     assert not re.search(r"url\(|@import|<link|<img", html)
 
     class Strict(HTMLParser):
@@ -74,7 +82,7 @@ def test_the_report_says_what_the_master_says(pack):
     html = pack.html.read_text(encoding="utf-8")
     assert "<title>秋田市デジタル化推進計画2.0 第2.0版 令和6年度 進捗評価報告</title>" in html
     assert "2025年06月30日 10:00 作成" in html
-    for figure in ("672,029千円", "611,662千円", "91.0%", "警告 50・情報 26"):
+    for figure in ("672,029千円", "611,662千円", "91.0%", "警告 51・情報 22"):
         assert f"<b>{figure}</b>" in html
     # grade distribution: 18 A, 43 B, 4 C, 2 D, M-067 not gradable (no target)
     assert '<td>計</td><td class="n">18</td><td class="n">43</td><td class="n">4</td><td class="n">2</td>' in html
@@ -123,7 +131,7 @@ def test_csvs_are_utf8_with_bom_and_crlf_and_read_back_equal(pack):
 
 def test_the_kpi_table_is_long_one_row_per_kpi_and_year(pack):
     headers, rows = read_csv(pack.directory / "kpis.csv")
-    assert headers[:10] == (
+    assert headers[2:12] == (
         "施策ID",
         "施策名",
         "指標ID",
@@ -135,14 +143,14 @@ def test_the_kpi_table_is_long_one_row_per_kpi_and_year(pack):
         "望ましい方向",
         "年度",
     )
-    m001 = [dict(zip(headers, r, strict=True)) for r in rows if r[0] == "M-001"]
+    m001 = [dict(zip(headers, r, strict=True)) for r in rows if r[2] == "M-001"]
     assert [(r["年度"], r["年度（和暦）"], r["目標値"], r["実績値"], r["達成率（%）"]) for r in m001] == [
         ("2023", "令和5年度", "30", "21.1", "70.3"),
         ("2024", "令和6年度", "30", "22.6", "75.3"),
         ("2025", "令和7年度", "30", "", ""),
         ("2026", "令和8年度", "30", "", ""),
     ]
-    line = [dict(zip(headers, r, strict=True)) for r in rows if r[0] == "M-008" and r[9] == "2024"]
+    line = [dict(zip(headers, r, strict=True)) for r in rows if r[2] == "M-008" and r[11] == "2024"]
     assert [(r["年度目標値"], r["実績値"], r["指標区分"], r["指標区分の根拠"]) for r in line] == [
         ("16000", "21408", "アウトプット", "入力")
     ]
@@ -152,15 +160,15 @@ def test_the_kpi_table_is_long_one_row_per_kpi_and_year(pack):
 def test_projects_are_listed_once_and_lines_in_long_format(pack):
     headers, rows = read_csv(pack.directory / "projects.csv")
     assert len(rows) == 47
-    line = next(dict(zip(headers, r, strict=True)) for r in rows if r[0] == "P-901")
+    line = next(dict(zip(headers, r, strict=True)) for r in rows if r[2] == "P-901")
     assert (line["関連施策ID"], line["当初予算（千円）"], line["執行率（%）"]) == (
         "M-008、M-013、M-059、M-060",
         "2417",
         "100",
     )
     headers, rows = read_csv(pack.directory / "budget_lines.csv")
-    m021 = [r for r in rows if r[0] == "P-021-1" and r[3] == "科目"]
-    assert [(r[4], r[5], r[6], r[7]) for r in m021] == [("委託料", "20978", "52394", "52394")]
+    m021 = [r for r in rows if r[2] == "P-021-1" and r[6] == "科目"]
+    assert [(r[7], r[8], r[9], r[10]) for r in m021] == [("委託料", "20978", "52394", "52394")]
 
 
 @pytest.mark.parametrize(
@@ -192,6 +200,6 @@ def test_formula_like_cells_are_written_as_text_and_numbers_stay_numbers(tmp_pat
     write_csv(tmp_path / "m.csv", measures)
     write_csv(tmp_path / "k.csv", kpis)
     _, [row] = read_csv(tmp_path / "m.csv")
-    assert row[1] == '\'=HYPERLINK("http://example.invalid","x")' and row[15] == "'-5件の減少"
+    assert row[3] == '\'=HYPERLINK("http://example.invalid","x")' and row[19] == "'-5件の減少"
     _, rows = read_csv(tmp_path / "k.csv")
-    assert rows[1][3] == measure.kpis[0].name and rows[1][11] == "-7" and rows[1][16] == "-5"
+    assert rows[1][5] == measure.kpis[0].name and rows[1][13] == "-7" and rows[1][18] == "-5"

@@ -18,7 +18,7 @@ from ..core.grading.rules import GradeRules
 from ..core.model import Plan
 from ..io.rules_file import load_rules
 from ..io.section_writer import TemplateOptions, write_section_workbook
-from ..sample import load_sample_plan
+from ..sample import WORKED, load_sample_plan
 from .check import CheckedWorkbook, check_paths
 from .consolidate import ConsolidationResult, consolidate
 from .grade import GradedWorkbook, grade_checked, write_graded_workbook
@@ -36,6 +36,7 @@ class DemoResult:
     """Where the demo wrote what, and what checking found."""
 
     directory: Path
+    variant: str = WORKED
     section_files: list[Path] = field(default_factory=list)
     checked: list[CheckedWorkbook] = field(default_factory=list)
     graded: list[GradedWorkbook] = field(default_factory=list)
@@ -88,11 +89,15 @@ def run_demo(
     rules: GradeRules | None = None,
     pdf: bool = True,
     progress: Callable[[str], None] | None = None,
+    variant: str = WORKED,
 ) -> DemoResult:
-    """Run the sample plan through the tool; outputs go under `directory`."""
-    plan = load_sample_plan()
+    """Run the sample plan through the tool; outputs go under `directory`.
+
+    :param variant: the sample's variant, 「as-published」 or 「worked」 (see `xlplan.sample`).
+    """
+    plan = load_sample_plan(variant)
     rules = rules or load_rules()
-    result = DemoResult(directory=directory)
+    result = DemoResult(directory=directory, variant=variant)
     result.section_files = write_section_workbooks(plan, directory / "sections", rules=rules, progress=progress)
     result.outputs["課所室別の調査票"] = directory / "sections"
     result.checked = check_paths(result.section_files, fiscal_year=plan.evaluated_fy)

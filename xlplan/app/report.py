@@ -16,8 +16,9 @@ from ..core.findings import Finding
 from ..core.grading import MeasureGrade
 from ..core.model import Plan
 from ..io.atomic import atomic_output
+from ..io.lint_rules import load_publisher
 from ..report.cards_pdf import write_cards_pdf
-from ..report.csv_export import open_data_tables, write_csv
+from ..report.csv_export import METADATA_FILE, Publisher, open_data_tables, write_csv, write_open_data_metadata
 from ..report.html import render_html
 from ..report.view import report_view
 from .lint import LintResult, lint_master
@@ -36,6 +37,7 @@ class ReportResult:
     html: Path
     pdf: Path | None = None
     csv: dict[str, Path] = field(default_factory=dict)
+    metadata: Path | None = None  # the open data's metadata.json (license, source, columns, units)
     findings: list[Finding] = field(default_factory=list)
 
 
@@ -48,6 +50,7 @@ def build_report(
     pdf: bool = True,
     fiscal_year: int | None = None,
     generated_at: dt.datetime | None = None,
+    publisher: Publisher | None = None,
 ) -> ReportResult:
     """Write the council pack of a plan into `directory` (created when missing).
 
@@ -58,14 +61,17 @@ def build_report(
     :param pdf: print the measure cards to PDF (needs LibreOffice).
     :param fiscal_year: the evaluated year (default: the plan's).
     :param generated_at: the time printed on the report (default: now).
+    :param publisher: 団体コード, 団体名 and license of the open data (default: Akita's).
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    tables = open_data_tables(plan, grades, findings, fiscal_year=fiscal_year)
+    tables = open_data_tables(plan, grades, findings, fiscal_year=fiscal_year, publisher=publisher)
     result = ReportResult(directory=directory, html=directory / REPORT_FILE, findings=list(findings))
     for table in tables:
         result.csv[table.name] = write_csv(directory / table.name, table)
     files = {name: table.title for name, table in zip(result.csv, tables, strict=True)}
+    result.metadata = write_open_data_metadata(directory, plan, tables, publisher, fiscal_year=fiscal_year)
+    files[METADATA_FILE] = "オープンデータの説明（ライセンス・出典・列と単位、JSON）"
     if pdf:
         result.pdf = write_cards_pdf(directory / CARDS_FILE, plan, grades)
         files = {CARDS_FILE: "施策カード（施策ごとに1ページ以上、PDF）", **files}
@@ -94,5 +100,8 @@ def report_master(
     :param pdf: print the measure cards to PDF.
     """
     lint = lint_master(path, previous=previous, rules=rules, fiscal_year=fiscal_year)
-    result = build_report(lint.plan, lint.grades, lint.findings, directory, pdf=pdf, fiscal_year=fiscal_year)
+    publisher = load_publisher(rules)
+    result = build_report(
+        lint.plan, lint.grades, lint.findings, directory, pdf=pdf, fiscal_year=fiscal_year, publisher=publisher
+    )
     return result, lint

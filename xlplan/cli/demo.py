@@ -8,8 +8,9 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from ..app.demo import run_demo
-from ..core.enums import Severity
+from ..app.demo import DemoResult, run_demo
+from ..core.enums import Basis, Severity
+from ..sample import AS_PUBLISHED, VARIANTS, WORKED
 
 
 @click.command()
@@ -23,16 +24,25 @@ from ..core.enums import Severity
     help="出力先フォルダ。",
 )
 @click.option("--no-pdf", is_flag=True, help="施策カードのPDF（LibreOfficeが必要）を作りません。")
-def demo(directory: Path, no_pdf: bool) -> None:
+@click.option(
+    "--variant",
+    type=click.Choice(VARIANTS),
+    default=WORKED,
+    show_default=True,
+    help="as-published: 監査報告書に書かれていることだけ。worked: 転記者が工程・指標区分などを補った版。",
+)
+def demo(directory: Path, no_pdf: bool, variant: str) -> None:
     """Run the bundled sample plan (秋田市 令和6年度, 68 measures) through the whole job."""
     console = Console(stderr=True)
     started = time.perf_counter()
     with console.status("課所室別の調査票を作成しています…") as status:
-        result = run_demo(directory, pdf=not no_pdf, progress=lambda step: status.update(f"実行中: {step}"))
+        result = run_demo(
+            directory, pdf=not no_pdf, progress=lambda step: status.update(f"実行中: {step}"), variant=variant
+        )
     errors = sum(c.report.count(Severity.ERROR) for c in result.checked)
     warnings = sum(c.report.count(Severity.WARNING) for c in result.checked)
     failed = [c for c in result.checked if not c.report.ok]
-    click.echo(f"サンプル計画（秋田市デジタル化推進計画2.0、令和6年度実績）を {directory} に展開しました。")
+    click.echo(f"サンプル計画（秋田市デジタル化推進計画2.0、令和6年度実績、{variant}）を {directory} に展開しました。")
     click.echo(f"  課所室別の調査票: {len(result.section_files)} 件")
     click.echo(f"  入力チェック: エラー {errors} 件、警告 {warnings} 件（要修正のファイル {len(failed)} 件）")
     for checked in failed:
@@ -42,6 +52,7 @@ def demo(directory: Path, no_pdf: bool) -> None:
     same, compared = result.grade_agreement()
     graded = sum(1 for w in result.graded for g in w.grades if g.grade)
     click.echo(f"  進捗評価: {graded} 施策を算定、自己評価と一致 {same}/{compared} 施策")
+    click.echo(_grade_caveat(result))
     if result.consolidation is not None:
         summary = result.consolidation.summary()
         total = result.consolidation.plan.budget_total()
@@ -55,3 +66,20 @@ def demo(directory: Path, no_pdf: bool) -> None:
     for label, path in result.outputs.items():
         click.echo(f"  {label}: {path}")
     click.echo(f"所要時間 {time.perf_counter() - started:.1f} 秒")
+
+
+def _grade_caveat(result: DemoResult) -> str:
+    """What the grade figures rest on: the report's own numbers, or our constructed milestones."""
+    grades = [g for w in result.graded for g in w.grades if g.self_grade is not None]
+    schedule = [g for g in grades if g.basis is Basis.SCHEDULE]
+    kpi = sum(1 for g in grades if g.basis is Basis.KPI and g.grade is not None)
+    if result.variant == AS_PUBLISHED:
+        ungraded = sum(1 for g in schedule if g.grade is None)
+        return (
+            f"    評価指標の {kpi} 施策は報告書の基準値・目標値・実績値から再計算しました。"
+            f"スケジュール管理の {ungraded} 施策は判定不可（マイルストーン未登録）: 報告書は工程を公表していません。"
+        )
+    return (
+        f"    評価指標の {kpi} 施策は報告書の数値から再計算。スケジュール管理の {len(schedule)} 施策の評価は、"
+        "公表された評価が導かれるよう転記者が構成した工程によるもので、市の評価の検証ではありません。"
+    )

@@ -15,9 +15,10 @@ from typing import Any
 from ..core.audit.context import AuditRules
 from ..core.grading.rules import GradeRules
 from ..errors import XlplanError
+from ..report.csv_export import Publisher
 from .rules_file import DEFAULT_RULES, rules_text
 
-__all__ = ["load_lint_rules", "load_rule_set"]
+__all__ = ["load_lint_rules", "load_publisher", "load_rule_set"]
 
 
 def _parse(path: Path | None) -> tuple[str, dict[str, Any]]:
@@ -57,7 +58,22 @@ def load_rule_set(path: Path | None = None) -> tuple[GradeRules, AuditRules]:
     name, data = _parse(path)
     audit = _audit_rules(name, data)
     try:
-        grades = GradeRules.from_dict({k: v for k, v in data.items() if k != "lint"})
+        grades = GradeRules.from_dict({k: v for k, v in data.items() if k not in ("lint", "open_data")})
     except XlplanError as error:
         raise XlplanError(f"評価基準ファイル {name}: {error}") from None
     return grades, audit
+
+
+def load_publisher(path: Path | None = None) -> Publisher:
+    """Load the `[open_data]` table of a rules file (団体コード, 団体名, license); None reads Akita's.
+
+    :raises XlplanError: when the file is unreadable or the table holds a value not allowed.
+    """
+    name, data = _parse(path)
+    table = data.get("open_data", {})
+    try:
+        if not isinstance(table, dict):
+            raise XlplanError("[open_data] は見出し [open_data] の下に「キー = 値」で書いてください。")
+        return Publisher.from_table(table)
+    except XlplanError as error:
+        raise XlplanError(f"評価基準ファイル {name}: {error}") from None

@@ -125,8 +125,9 @@ class GradeRules:
         :param data: the parsed TOML (``name``, ``[stages]``, ``[kpi]``, ``[schedule]``).
         :raises XlplanError: on an unknown key or a value that is not allowed (Japanese message).
         """
-        # [lint] holds the thresholds of `xlplan lint` (AuditRules); grading does not use them
-        _no_unknown_keys(data, {"name", "stages", "kpi", "schedule", "lint"}, "")
+        # [lint] holds the thresholds of `xlplan lint` (AuditRules), [open_data] the publisher of
+        # the open data (団体コード); grading uses neither
+        _no_unknown_keys(data, {"name", "stages", "kpi", "schedule", "lint", "open_data"}, "")
         name = data.get("name", cls.name)
         if not isinstance(name, str) or not name.strip():
             raise XlplanError("name には評価基準の名前を文字列で書いてください。")
