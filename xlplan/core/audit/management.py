@@ -132,13 +132,21 @@ def _already_stage_one(a: AuditInput, measure: Measure) -> bool:
     )
 
 
+def _kpi_stage_not_yet_moved(a: AuditInput, measure: Measure) -> Stage | None:
+    """The measure's stage when it is 2 or 4 and not already on its way back to stage 1."""
+    stage = a.stage(measure, a.fiscal_year)
+    return stage if stage in _KPI_STAGES and not _already_stage_one(a, measure) else None
+
+
+def _without_target(measure: Measure) -> bool:
+    return not any(k.target is not None for k in measure.kpis)
+
+
 def stage_without_target(a: AuditInput) -> Iterator[Finding]:
     """Stage 2/4 measures with no KPI target: they look like stage 1 (opinions 8, 14)."""
     for measure in a.plan.measures:
-        stage = a.stage(measure, a.fiscal_year)
-        if stage not in _KPI_STAGES or _already_stage_one(a, measure):
-            continue
-        if not any(k.target is not None for k in measure.kpis):
+        stage = _kpi_stage_not_yet_moved(a, measure)
+        if stage is not None and _without_target(measure):
             entity, field = (measure.kpis[0], "target") if measure.kpis else (measure, "measure_id")
             yield audit_finding(
                 Code.AUDIT_STAGE_WITHOUT_TARGET,
@@ -166,8 +174,7 @@ def study_stage_reason(a: AuditInput, measure: Measure) -> tuple[str, str] | Non
     speak of that trial, or its results are study only and it has no budget. Measures already
     moved to stage 1 (next year, or graded by schedule with a reason) are not asked again.
     """
-    stage = a.stage(measure, a.fiscal_year)
-    if stage not in _KPI_STAGES or _already_stage_one(a, measure):
+    if _kpi_stage_not_yet_moved(a, measure) is None:
         return None
     results = measure.results.get(a.fiscal_year, "")
     shown = results if len(results) <= 60 else results[:59] + "…"
@@ -188,10 +195,9 @@ def study_stage_reason(a: AuditInput, measure: Measure) -> tuple[str, str] | Non
 
 def looks_stage_one(a: AuditInput, measure: Measure) -> bool:
     """True when a stage-1 finding applies (no KPI target, or study only): no stage-3 advice then."""
-    stage = a.stage(measure, a.fiscal_year)
-    if stage not in _KPI_STAGES or _already_stage_one(a, measure):
+    if _kpi_stage_not_yet_moved(a, measure) is None:
         return False
-    return not any(k.target is not None for k in measure.kpis) or study_stage_reason(a, measure) is not None
+    return _without_target(measure) or study_stage_reason(a, measure) is not None
 
 
 def study_only(a: AuditInput) -> Iterator[Finding]:
