@@ -17,7 +17,7 @@ def test_demo_writes_checks_and_grades_the_sample_plan(tmp_path):
     graded = sorted((out / "graded").glob("*.xlsx"))
     assert len(sections) == 44
     assert [p.name for p in graded] == [p.name for p in sections]
-    assert "（worked）" in result.output  # the default variant
+    assert "令和6年度実績、worked）" in result.output  # the default variant
     assert "進捗評価: 67 施策を算定、自己評価と一致 67/67 施策" in result.output
     assert (
         "スケジュール管理の 23 施策の評価は、公表された評価が導かれるよう転記者が構成した工程によるもの"
@@ -42,7 +42,7 @@ def test_demo_as_published_grades_what_the_report_proves_and_says_why_the_rest_c
     out = tmp_path / "demo"
     result = CliRunner().invoke(cli, ["demo", "--variant", "as-published", "--no-pdf", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert "（as-published）" in result.output
+    assert "令和6年度実績、as-published）" in result.output
     assert "進捗評価: 44 施策を算定、自己評価と一致 44/44 施策" in result.output
     assert "評価指標の 44 施策は報告書の基準値・目標値・実績値から再計算しました。" in result.output
     assert (
