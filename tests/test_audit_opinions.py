@@ -78,7 +78,9 @@ NOT_CAUGHT = {
     # path (22.6 against 24.1 expected, progress 51% ≥ far_below_progress) and graded B.
     "意見7": "M-001",
     # L4725–4731: the KPI (活用率 100%) is reached, but a part of the measure without a KPI
-    # (帳票類のデジタル化) is not; nothing in the plan's data says so.
+    # (帳票類のデジタル化) is not; nothing in the plan's data says so. M-061 does get the stage-3
+    # suggestion of 意見18 (100 = 100 = 100), which is conditional (「今後も同様に推移する見込みであれば」);
+    # read beside 意見19 it should wait until that part is done.
     "意見19": "M-061",
     # L4733–4739: praise and encouragement (more 町内会, more page views); nothing to correct.
     "意見20": "M-063",
