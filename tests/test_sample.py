@@ -271,7 +271,10 @@ def test_every_project_survives_the_trip(returned):
 
 
 def test_published_grades_are_reproduced_through_the_section_workbooks(returned):
-    """Every published FY2024 grade, recomputed from what the workbooks say (not from memory)."""
+    """Every published FY2024 grade, recomputed from what the workbooks say (not from memory).
+
+    On the worked sample: the 23 schedule grades rest on constructed milestones (test_grading_sample).
+    """
     from xlplan.app.grade import grade_checked
     from xlplan.io.rules_file import load_rules
 
