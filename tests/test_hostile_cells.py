@@ -20,9 +20,9 @@ from tests import corpus
 from tests.conftest import sha256
 from xlplan.cli.main import cli
 from xlplan.core.layout import META_SHEET, SECTION_SHEETS
-from xlplan.io.limits import DEFAULT_LIMITS
 from xlplan.io.reader import read_section_workbook
-from xlplan.io.xlsx_parts import WorkbookParts
+from xlplan.io.xlsx.limits import DEFAULT_LIMITS
+from xlplan.io.xlsx.package import WorkbookParts
 
 
 def run_check(path: Path) -> tuple[int, dict]:

@@ -22,7 +22,7 @@ import pytest
 
 from tests import corpus
 from xlplan.app.check import check_paths
-from xlplan.io.limits import DEFAULT_LIMITS
+from xlplan.io.xlsx.limits import DEFAULT_LIMITS
 
 MEMORY_MB = 200
 SECONDS = 5.0

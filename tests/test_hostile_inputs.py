@@ -58,7 +58,9 @@ def test_links_out_of_the_folder_are_reported_and_never_followed(folder, monkeyp
     before = sha256(secret)
     opened: list[str] = []
     real_open = os.open
-    monkeypatch.setattr("xlplan.io.limits.os.open", lambda p, *a, **k: opened.append(str(p)) or real_open(p, *a, **k))
+    monkeypatch.setattr(
+        "xlplan.io.xlsx.limits.os.open", lambda p, *a, **k: opened.append(str(p)) or real_open(p, *a, **k)
+    )
 
     code, reports = run_check(folder)
 
@@ -200,7 +202,7 @@ def test_permission_denied_simulated(folder, monkeypatch):
             raise PermissionError(13, "Permission denied", str(path))
         return real_scandir(path)
 
-    monkeypatch.setattr("xlplan.io.limits.os.open", fake_open)
+    monkeypatch.setattr("xlplan.io.xlsx.limits.os.open", fake_open)
     monkeypatch.setattr(os, "scandir", fake_scandir)
     items = scan_inputs([folder])
     assert [(i.path.name, i.refused.code if i.refused else None) for i in items] == [

@@ -20,9 +20,9 @@ from click.testing import CliRunner
 from tests import corpus
 from tests.conftest import sha256
 from xlplan.cli.main import cli
-from xlplan.io.limits import MIB, InputRefused, ReadLimits, check_members, inflate, open_package
-from xlplan.io.probe import FileKind, Probe, probe_file
 from xlplan.io.reader import read_section_workbook
+from xlplan.io.xlsx.limits import MIB, InputRefused, ReadLimits, check_members, inflate, open_package
+from xlplan.io.xlsx.probe import FileKind, Probe, probe_file
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
@@ -163,7 +163,7 @@ def test_a_file_over_the_size_limit_is_not_even_read(tmp_path, monkeypatch):
             reads.append(size)
             return self.handle.read(size)
 
-    monkeypatch.setattr("xlplan.io.limits.os.fdopen", lambda fd, mode: Recorder(real_fdopen(fd, mode)))
+    monkeypatch.setattr("xlplan.io.xlsx.limits.os.fdopen", lambda fd, mode: Recorder(real_fdopen(fd, mode)))
     _, report = run_check(path)
     assert found(report) == [("", "", "file-too-large")]
     assert "21.0 MB" in report["findings"][0]["message"] and "20.0 MB" in report["findings"][0]["message"]

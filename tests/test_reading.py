@@ -10,7 +10,7 @@ from xlplan.app.inputs import Input
 from xlplan.app.reading import read_all, read_safely
 from xlplan.core.findings import Code, Finding
 from xlplan.core.tables import SectionWorkbook
-from xlplan.io.limits import DEFAULT_LIMITS, ReadLimits
+from xlplan.io.xlsx.limits import DEFAULT_LIMITS, ReadLimits
 
 
 def summary(books) -> list[tuple]:

@@ -17,9 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xlplan.io.limits import DEFAULT_LIMITS
-from xlplan.io.sheet_scan import SheetParts, SheetScanner, fast_scan
-from xlplan.io.xml_scan import Budget, guarded_parser
+from xlplan.io.xlsx.limits import DEFAULT_LIMITS
+from xlplan.io.xlsx.sheet_scan import SheetParts, SheetScanner, fast_scan
+from xlplan.io.xlsx.xml_scan import Budget, guarded_parser
 
 STRINGS = array("l", [3, 0, 12, 5])  # lengths of the shared strings 0..3
 PERCENT = frozenset({2})  # style 2 shows a percent

@@ -12,7 +12,7 @@ from ..core.assemble import SectionContent, assemble_section
 from ..core.findings import FileReport, Finding
 from ..core.section_rules import check_section
 from ..core.tables import SectionWorkbook
-from ..io.limits import DEFAULT_LIMITS, ReadLimits
+from ..io.xlsx.limits import DEFAULT_LIMITS, ReadLimits
 from .inputs import scan_inputs
 from .reading import read_all
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.findings import Code, Finding
-from ..io.probe import WORKBOOK_SUFFIXES
+from ..io.xlsx.probe import WORKBOOK_SUFFIXES
 
 __all__ = ["Input", "collect_inputs", "scan_inputs"]
 

@@ -19,10 +19,10 @@ from typing import Any
 
 from ..core.findings import Code, Finding
 from ..core.tables import SectionWorkbook
-from ..io.limits import DEFAULT_LIMITS, ReadLimits
 from ..io.master_reader import is_master
-from ..io.memory import keep_freed_memory
 from ..io.reader import read_section_workbook
+from ..io.xlsx.limits import DEFAULT_LIMITS, ReadLimits
+from ..io.xlsx.memory import keep_freed_memory
 from .inputs import Input
 
 __all__ = ["MAX_JOBS", "PARALLEL_FROM", "default_jobs", "read_all", "read_safely"]

@@ -8,7 +8,7 @@ import click
 from rich.console import Console
 
 from ..app.check import check_paths
-from ..io.limits import ReadLimits
+from ..io.xlsx.limits import ReadLimits
 from .options import FiscalYear, jobs_option, json_option, lang_option, limit_options
 from .render import print_reports, reports_json
 

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from ..core.fiscal import fy_label, parse_fiscal_year
-from ..io.limits import DEFAULT_LIMITS, MIB, ReadLimits
+from ..io.xlsx.limits import DEFAULT_LIMITS, MIB, ReadLimits
 
 __all__ = [
     "FiscalYear",

@@ -45,10 +45,10 @@ from ..core.revision.proposals import Proposal
 from ..core.tables import SectionWorkbook
 from .atomic import atomic_write
 from .grade_formulas import FormulaContext
-from .limits import DEFAULT_LIMITS, ReadLimits, read_bounded
 from .reader import failure_reason, read_section_workbook, read_sheet
 from .section_writer import FISCAL_YEARS_OFFERED, TemplateOptions, write_layout_sheet
-from .xlsx_parts import WorkbookParts
+from .xlsx.limits import DEFAULT_LIMITS, ReadLimits, read_bounded
+from .xlsx.package import WorkbookParts
 
 __all__ = ["ChangesOptions", "read_changes_workbook", "write_changes_workbook"]
 

@@ -1,7 +1,7 @@
 """Read a returned section workbook into normalised rows that remember their cells.
 
 Values come from python-calamine (fast); structure that values cannot show (formulas with no
-saved result, percent formats, hidden rows, columns and sheets) comes from `xlsx_parts`. The
+saved result, percent formats, hidden rows, columns and sheets) comes from `package`. The
 input file is read once, into memory, and never written. Before calamine sees it, the file is
 screened against `ReadLimits` (size, zip bombs, XML entities, rows, cells, text): a hostile
 file costs bounded memory and time. Calamine then reads the parts the screen inflated and
@@ -35,9 +35,9 @@ from ..core.layout import (
 )
 from ..core.normalize import normalize_cell, percent_to_points
 from ..core.tables import SectionWorkbook, SheetRows
-from .limits import DEFAULT_LIMITS, InputRefused, ReadLimits, read_bounded
-from .probe import FileKind, is_lock_file, probe_bytes
-from .xlsx_parts import SheetParts, WorkbookParts
+from .xlsx.limits import DEFAULT_LIMITS, InputRefused, ReadLimits, read_bounded
+from .xlsx.package import SheetParts, WorkbookParts
+from .xlsx.probe import FileKind, is_lock_file, probe_bytes
 
 __all__ = ["failure_reason", "read_section_workbook", "read_sheet"]
 

@@ -13,7 +13,7 @@ allocates the whole rectangle and the process aborts: no exception, no report, n
 * `inflate` decompresses one part itself, counting every byte against the declared size and
   the remaining budget, so a lying header is caught at the first byte too many.
 
-`xlsx_parts` enforces the rest (rows, cells, text) while streaming the XML. Every breach
+`package` enforces the rest (rows, cells, text) while streaming the XML. Every breach
 raises `InputRefused`, which the reader turns into a finding; nothing here writes.
 
 Exceptions::
@@ -35,8 +35,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import BinaryIO
 
-from ..core.enums import Severity
-from ..core.findings import Code, Finding
+from ...core.enums import Severity
+from ...core.findings import Code, Finding
 
 __all__ = [
     "DEFAULT_LIMITS",

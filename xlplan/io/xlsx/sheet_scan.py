@@ -15,9 +15,9 @@ from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..core.cells import cell_address
-from ..core.enums import Severity
-from ..core.findings import Code
+from ...core.cells import cell_address
+from ...core.enums import Severity
+from ...core.findings import Code
 from .limits import EXCEL_MAX_CELL_CHARS, InputRefused, ReadLimits
 from .xml_scan import LOCAL_NAMES, Budget, local_name
 

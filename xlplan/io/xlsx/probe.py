@@ -17,7 +17,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import BinaryIO
 
-from ..core.findings import Code
+from ...core.findings import Code
 from .limits import DEFAULT_LIMITS, ReadLimits, directory_fits
 
 __all__ = ["FileKind", "Probe", "is_lock_file", "probe_bytes", "probe_file"]

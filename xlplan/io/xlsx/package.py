@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from xml.parsers import expat
 
-from ..core.findings import Code
+from ...core.findings import Code
 from .limits import DEFAULT_LIMITS, InputRefused, MemberSpan, ReadLimits, check_members, inflate, open_package
 from .sheet_scan import SheetParts, SheetScanner, fast_scan
 from .xml_scan import Budget, Relationships, SharedStrings, Styles, WorkbookSheets, guarded_parser

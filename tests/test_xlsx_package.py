@@ -8,9 +8,9 @@ from pathlib import Path
 
 import python_calamine
 
-from xlplan.io.limits import ReadLimits
-from xlplan.io.memory import keep_freed_memory
-from xlplan.io.xlsx_parts import WorkbookParts
+from xlplan.io.xlsx.limits import ReadLimits
+from xlplan.io.xlsx.memory import keep_freed_memory
+from xlplan.io.xlsx.package import WorkbookParts
 
 
 def sheets(data: bytes) -> dict[str, list[list[object]]]:
@@ -39,7 +39,7 @@ def test_calamine_reads_the_same_values_from_the_package(filled_workbook: Path) 
 
 
 def test_a_sheet_too_large_to_hold_leaves_calamine_the_file_as_sent(filled_workbook: Path, monkeypatch) -> None:
-    from xlplan.io import xlsx_parts
+    from xlplan.io.xlsx import package as xlsx_parts
 
     monkeypatch.setattr(xlsx_parts, "_FAST_SCAN_BYTES", 1_000)  # every sheet part is "large" now
     data = filled_workbook.read_bytes()
