@@ -63,7 +63,8 @@ def sheet_part(data: bytes, sheet: str) -> str:
         rf'Id="{rel.group(1)}"[^>]*Target="([^"]+)"', rels
     )
     assert target, rel.group(1)
-    return target.group(1).lstrip("/")
+    path = target.group(1)
+    return path.lstrip("/") if path.startswith("/") else f"xl/{path}"
 
 
 # ---- a zip writer that can lie ----------------------------------------------------------
@@ -352,11 +353,11 @@ def million_rows(data: bytes, rows: int = 1_000_000) -> bytes:
     return rebuild(data, {part: None}, [RawMember(part, b"".join(chunks), zlib.crc32(end, crc), size + len(end))])
 
 
-def far_cell(data: bytes, ref: str = "XFD1048576") -> bytes:
+def far_cell(data: bytes, ref: str = "XFD1048576", sheet: str = "KPI") -> bytes:
     """One value at the far corner (calamine would allocate 17 billion cells and abort)."""
     return edit_sheet(
         data,
-        "KPI",
+        sheet,
         lambda xml: xml.replace(
             "</sheetData>", f'<row r="{_row(ref)}"><c r="{ref}" t="n"><v>1</v></c></row></sheetData>'
         ),

@@ -105,7 +105,7 @@ _no_result = with_openpyxl(_formula_without_result)
 SHEETS: list[tuple[str, Callable[[bytes], bytes], list[tuple[str, str, str, str]], str]] = [
     ("a million rows", corpus.million_rows, [("KPI", "A20001", "too-many-rows", "error")], "20,000"),
     ("one value at XFD1048576", corpus.far_cell, [("KPI", "XFD1048576", "too-many-rows", "error")], "1,048,576"),
-    ("one value at XFD100", _far_column, [("KPI", "XFD100", "too-many-cells", "error")], "シート「KPI」"),
+    ("one value at XFD100", _far_column, [("KPI", "XFD100", "value-outside-table", "warning")], "表の外"),
     ("a text longer than Excel allows", corpus.too_long_text, [("KPI", "C3", "cell-too-long", "error")], "32,767"),
     ("20,000 merged ranges", corpus.many_merges, [("KPI", "T10001", "too-many-cells", "error")], "結合セル"),
     ("two sheets named KPI", corpus.duplicate_sheet, [("KPI", "", "sheet-duplicate", "error")], "2枚"),

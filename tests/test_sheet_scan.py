@@ -10,24 +10,24 @@ two must agree on every fact and on what they charge to the budget.
 from __future__ import annotations
 
 import zipfile
-from array import array
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xlplan.io.xlsx.limits import DEFAULT_LIMITS
+from xlplan.io.xlsx.limits import DEFAULT_LIMITS, InputRefused
 from xlplan.io.xlsx.sheet_scan import SheetParts, SheetScanner, fast_scan
+from xlplan.io.xlsx.values import BookFormats
 from xlplan.io.xlsx.xml_scan import Budget, guarded_parser
 
-STRINGS = array("l", [3, 0, 12, 5])  # lengths of the shared strings 0..3
-PERCENT = frozenset({2})  # style 2 shows a percent
+FORMATS = BookFormats(["abc", "", "twelve chars", "fünf!"], percent=frozenset({2}), dates=frozenset({7}))
+# shared strings 0..3; style 2 shows a percent, style 7 a date
 
 
 def streamed(xml: bytes) -> tuple[SheetParts, tuple[int, int]]:
     budget = Budget(DEFAULT_LIMITS)
-    scanner = SheetScanner("S", STRINGS, PERCENT, DEFAULT_LIMITS, budget)
+    scanner = SheetScanner("S", FORMATS, DEFAULT_LIMITS, budget)
     parser = guarded_parser("sheet")
     for attribute, handler in scanner.handlers().items():
         setattr(parser, attribute, handler)
@@ -37,7 +37,7 @@ def streamed(xml: bytes) -> tuple[SheetParts, tuple[int, int]]:
 
 def fast(xml: bytes) -> tuple[SheetParts, tuple[int, int]] | None:
     budget = Budget(DEFAULT_LIMITS)
-    parts = fast_scan(xml, "S", STRINGS, PERCENT, DEFAULT_LIMITS, budget)
+    parts = fast_scan(xml, "S", FORMATS, DEFAULT_LIMITS, budget)
     return None if parts is None else (parts, (budget.cells, budget.chars))
 
 
@@ -59,7 +59,7 @@ SAVED = st.sampled_from(["", "<v/>", "<v></v>", "<v>3</v>", "<v> </v>", "<v>B</v
 CELL_ENDS = st.one_of(  # what follows <c r="…" s="…"> for each kind of cell
     st.sampled_from(["/>", ' t="n"></c>', ' t="b"><v>1</v></c>', ' t="e"><v>#N/A</v></c>']),
     st.sampled_from(["1", "0.226", "-3", "1e3", " "]).map(lambda v: f"><v>{v}</v></c>"),
-    st.sampled_from(["0", "1", "2", "3", "9", " 2 "]).map(lambda v: f' t="s"><v>{v}</v></c>'),
+    st.sampled_from(["0", "1", "2", "3", " 2 "]).map(lambda v: f' t="s"><v>{v}</v></c>'),
     TEXT.map(lambda v: f' t="str"><v>{v}</v></c>'),
     TEXT.map(lambda v: f' t="inlineStr"><is><t>{v}</t></is></c>'),
     st.builds(
@@ -134,3 +134,11 @@ def test_every_sheet_of_the_sample_workbooks_takes_the_fast_path_and_agrees(fill
 )
 def test_unusual_markup_is_left_to_the_streamed_scan(xml: bytes) -> None:
     assert fast(xml) is None
+
+
+def test_a_shared_string_index_past_the_table_is_refused_at_its_cell() -> None:
+    xml = b'<worksheet><sheetData><row r="4"><c r="B4" t="s"><v>9</v></c></row></sheetData></worksheet>'
+    assert fast(xml) is None
+    with pytest.raises(InputRefused) as refused:
+        streamed(xml)
+    assert refused.value.cell == "B4"

@@ -1,9 +1,9 @@
-"""The package calamine reads is the file as sent, part for part, only stored uncompressed."""
+"""The guarded reader gives, for the real template workbook, the values calamine gives, whichever
+path (fast scan, streamed scan) reads each sheet."""
 
 from __future__ import annotations
 
 import io
-import zipfile
 from pathlib import Path
 
 import python_calamine
@@ -13,39 +13,43 @@ from xlplan.io.xlsx.memory import keep_freed_memory
 from xlplan.io.xlsx.package import WorkbookParts
 
 
-def sheets(data: bytes) -> dict[str, list[list[object]]]:
+def calamine_sheets(data: bytes) -> dict[str, list[list[object]]]:
     workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     try:
-        return {name: workbook.get_sheet_by_name(name).to_python() for name in workbook.sheet_names}
+        return {name: _trimmed(workbook.get_sheet_by_name(name).to_python()) for name in workbook.sheet_names}
     finally:
         workbook.close()
 
 
-def test_the_stored_package_holds_every_part_unchanged(filled_workbook: Path) -> None:
+def our_sheets(parts: WorkbookParts) -> dict[str, list[list[object]]]:
+    return {name: _trimmed(parts.scan_sheet(name).rows()) for name in parts.sheet_names}
+
+
+def _trimmed(grid: list[list[object]]) -> list[list[object]]:
+    """Rows without their trailing empty cells, the grid without its trailing empty rows."""
+    rows = [list(row) for row in grid]
+    for row in rows:
+        while row and row[-1] in ("", None):
+            row.pop()
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
+
+
+def test_the_reader_reads_the_values_calamine_reads(filled_workbook: Path) -> None:
     data = filled_workbook.read_bytes()
-    package = WorkbookParts(data).package()
-    assert package != data
-    with zipfile.ZipFile(io.BytesIO(data)) as sent, zipfile.ZipFile(io.BytesIO(package)) as stored:
-        assert stored.testzip() is None  # every CRC checks
-        assert stored.namelist() == sent.namelist()
-        for info in stored.infolist():
-            assert info.compress_type == zipfile.ZIP_STORED
-            assert stored.read(info) == sent.read(info.filename)
+    assert our_sheets(WorkbookParts(data)) == calamine_sheets(data)
 
 
-def test_calamine_reads_the_same_values_from_the_package(filled_workbook: Path) -> None:
+def test_a_sheet_too_large_to_hold_is_streamed_to_the_same_values(filled_workbook: Path, monkeypatch) -> None:
+    from xlplan.io.xlsx import package
+
     data = filled_workbook.read_bytes()
-    assert sheets(WorkbookParts(data).package()) == sheets(data)
-
-
-def test_a_sheet_too_large_to_hold_leaves_calamine_the_file_as_sent(filled_workbook: Path, monkeypatch) -> None:
-    from xlplan.io.xlsx import package as xlsx_parts
-
-    monkeypatch.setattr(xlsx_parts, "_FAST_SCAN_BYTES", 1_000)  # every sheet part is "large" now
-    data = filled_workbook.read_bytes()
+    held = our_sheets(WorkbookParts(data, ReadLimits()))
+    monkeypatch.setattr(package, "_FAST_SCAN_BYTES", 1_000)  # every sheet part is "large" now
     parts = WorkbookParts(data, ReadLimits())
-    assert parts.package() is data
-    assert parts.scan_sheet("KPI").cells > 0  # streamed, still screened
+    assert not parts._screen.held  # nothing held whole
+    assert our_sheets(parts) == held
 
 
 def test_freed_memory_is_kept_once_per_process() -> None:

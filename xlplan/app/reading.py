@@ -80,7 +80,7 @@ def read_all(
         so a script calling this with jobs != 1 needs the ``if __name__ == "__main__":`` guard
         (the ``xlplan`` command has it). Where no worker process can be started (a locked-down
         PC), the files are read here. A file whose reading ends its worker process (something
-        the screen did not foresee, such as a crash inside calamine) is reported unreadable and
+        the screen did not foresee, such as a crash in a parser) is reported unreadable and
         the others are read: the run goes on.
     :param limits: what one file may cost.
     :param advance: called once per file read (for progress bars).

@@ -65,7 +65,6 @@ _LIMITS: tuple[tuple[str, str, int, str], ...] = (
     ("--max-uncompressed-mb", "max_uncompressed_bytes", MIB, "zipを展開した後の大きさの上限（MB）。"),
     ("--max-ratio", "max_compression_ratio", 1, "1つの部品の圧縮率の上限（倍）。超えるとzip爆弾とみなします。"),
     ("--max-rows", "max_rows", 1, "1シートで値を置ける最後の行番号。"),
-    ("--max-cells", "max_cells", 1, "1シートのA1から最も遠い値までの範囲（行×列）の上限。"),
     ("--max-filled-cells", "max_filled_cells", 1, "値の入ったセルの数の上限（ブック全体）。"),
     ("--max-cell-chars", "max_cell_chars", 1, "この文字数を超えるセルに警告します（内容は読みます）。"),
 )

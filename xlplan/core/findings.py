@@ -39,6 +39,8 @@ class Code(StrEnum):
     HEADER_MOVED = "header-moved"
     # cells
     FORMULA_NO_VALUE = "formula-no-value"
+    CELL_ERROR = "cell-error"
+    VALUE_OUTSIDE_TABLE = "value-outside-table"
     MERGED_INPUT_CELLS = "merged-input-cells"
     VALUE_NORMALIZED = "value-normalized"
     VALUE_MISSING = "value-missing"
@@ -128,6 +130,7 @@ SEVERITY: Mapping[Code, Severity] = {
     Code.VALUE_NORMALIZED: Severity.INFO,
     Code.MILESTONE_DONE_WITHOUT_DATE: Severity.WARNING,
     Code.FORMULA_NO_VALUE: Severity.WARNING,
+    Code.VALUE_OUTSIDE_TABLE: Severity.WARNING,
     Code.SELF_GRADE_MISMATCH: Severity.WARNING,
     Code.MEASURE_ELSEWHERE: Severity.INFO,
     # hostile input

@@ -73,6 +73,16 @@ CATALOG: Mapping[str, tuple[str, str]] = {
         "「{column}」の数式に計算結果が保存されていません（{value}）。Excelで開いて保存し直すか、数値を直接入力してください。",
         "The formula in '{column}' has no saved result ({value}). Open and save the file in Excel, or type the value.",
     ),
+    "cell-error": (
+        "「{column}」のセルがエラー値 {value} を表示しています。エラーのままでは読み込めません。数式の参照先（空欄や0で割っていないか、削除したセルを指していないか）を直すか、正しい値を直接入力してください。",
+        "The cell for '{column}' shows the error {value} and cannot be read. Fix what the formula refers to (an empty "
+        "cell, a division by zero, a deleted cell), or type the correct value.",
+    ),
+    "value-outside-table": (
+        "表の外のセルに値「{value}」があります（読み込みません）。表の中の正しい欄に移すか、不要なら消してください。",
+        "There is a value '{value}' outside the table (not read). Move it into the right column of the table, or "
+        "delete it.",
+    ),
     "merged-input-cells": (
         "入力欄のセルが結合されています（{value}）。「セルの結合」を解除し、1つのセルに1つの値を入力してください。",
         "Input cells are merged ({value}). Unmerge them and type one value per cell.",

@@ -1,1 +1,1 @@
-"""Adapters between files and the core: reading (calamine), writing (openpyxl), atomic output."""
+"""Adapters between files and the core: reading (the guarded `xlsx` reader), writing (openpyxl), atomic output."""

@@ -2,21 +2,19 @@
 
 Written and read by the section workbook's own machinery: each sheet is a `SheetLayout`
 (`core.revision_layout`) drawn by the section writer (dropdowns, input messages, red empty
-required cells, protected structure) and read by the section reader (calamine, normalised
+required cells, protected structure) and read by the section reader (guarded, normalised
 cells that remember their address); one pandera schema per sheet, built from the same layout,
 turns bad cells into findings through the validators' converter.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
-import python_calamine
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.workbook.protection import WorkbookProtection
@@ -47,8 +45,8 @@ from .atomic import atomic_write
 from .grade_formulas import FormulaContext
 from .reader import failure_reason, read_section_workbook, read_sheet
 from .section_writer import FISCAL_YEARS_OFFERED, TemplateOptions, write_layout_sheet
-from .xlsx.limits import DEFAULT_LIMITS, ReadLimits, read_bounded
-from .xlsx.package import WorkbookParts
+from .xlsx.limits import DEFAULT_LIMITS, InputRefused, ReadLimits
+from .xlsx.package import open_workbook
 
 __all__ = ["ChangesOptions", "read_changes_workbook", "write_changes_workbook"]
 
@@ -236,22 +234,22 @@ def read_changes_workbook(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) ->
     book.findings.remove(stamped[0])  # the section reader expected its own stamp
     book.readable = True
     try:
-        data = read_bounded(Path(path), limits)
-        parts = WorkbookParts(data, limits)
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(parts.package()))
+        parts, _, _ = open_workbook(Path(path), limits)
     except Exception as error:  # the file changed between the two reads, or is damaged late
         book.readable = False
         book.add(Code.FILE_UNREADABLE, reason=failure_reason(error))
         return book
     try:
         for layout in CHANGE_SHEETS:
-            read_sheet(book, workbook, parts, layout, limits)
+            read_sheet(book, parts, layout, limits)
+    except InputRefused as refused:  # a changes sheet over a limit
+        book.readable = False
+        book.findings.append(refused.finding(book.path))
     except Exception as error:  # damaged parts found late (bad XML inside a valid zip)
         book.readable = False
         book.add(Code.FILE_UNREADABLE, reason=failure_reason(error))
     finally:
         parts.close()
-        workbook.close()
     if book.readable:
         book.findings.extend(validate_changes(book))
     return book

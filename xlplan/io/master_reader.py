@@ -1,4 +1,4 @@
-"""Read a master plan workbook back into a `Plan` (python-calamine), for later commands.
+"""Read a master plan workbook back into a `Plan`, for later commands (through the guarded reader).
 
 The master's data sheets follow the section layout, so their rows are normalised by the
 same rules and assembled by the same code as a section workbook's. Every entity's `source`
@@ -8,12 +8,9 @@ is its row in the master; `Master.origins` maps that row to the section cell it 
 from __future__ import annotations
 
 import hashlib
-import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-import python_calamine
 
 from ..core.assemble import assemble_section
 from ..core.cells import column_letter, split_cell
@@ -41,6 +38,8 @@ from ..core.model import Measure, Plan, RowSource
 from ..core.normalize import normalize_cell
 from ..core.tables import SectionWorkbook, SheetRows
 from ..errors import XlplanError
+from .xlsx.limits import MASTER_LIMITS, InputRefused
+from .xlsx.package import WorkbookParts, open_workbook
 
 __all__ = ["Master", "is_master", "read_master"]
 
@@ -89,24 +88,29 @@ def read_master(path: Path) -> Master:
     """
     path = Path(path)
     try:
-        data = path.read_bytes()
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        workbook, data, _ = open_workbook(path, MASTER_LIMITS)
     except FileNotFoundError:
         raise XlplanError(f"マスター {path} が見つかりません。パスを確認してください。") from None
-    except Exception as error:  # calamine raises several types on files that are not workbooks
+    except OSError as error:
+        raise XlplanError(f"マスター {path} を読み込めません（{error.strerror or type(error).__name__}）。") from None
+    except InputRefused as refused:
+        raise XlplanError(f"マスター {path} を読み込めません: {refused.finding(str(path)).message()}") from None
+    except Exception as error:  # zipfile and expat raise several types on damaged files
         raise XlplanError(f"マスター {path} を読み込めません（{type(error).__name__}）。") from None
     try:
         return _read(path, hashlib.sha256(data).hexdigest(), workbook)
+    except InputRefused as refused:  # a sheet over a limit, found as it was read
+        raise XlplanError(f"マスター {path} を読み込めません: {refused.finding(str(path)).message()}") from None
     finally:
         workbook.close()
 
 
-def _read(path: Path, sha256: str, workbook: python_calamine.CalamineWorkbook) -> Master:
+def _read(path: Path, sha256: str, workbook: WorkbookParts) -> Master:
     if META_SHEET not in workbook.sheet_names:
         raise XlplanError(f"{path} は xlplan のマスターではありません（管理用シート「{META_SHEET}」がありません）。")
     meta = {
         str(r[0]).strip(): str(r[1]).strip()
-        for r in workbook.get_sheet_by_name(META_SHEET).to_python()
+        for r in workbook.scan_sheet(META_SHEET).rows()
         if len(r) >= 2 and str(r[0]).strip()
     }
     found = meta.get("master_format", "")
@@ -123,12 +127,12 @@ def _read(path: Path, sha256: str, workbook: python_calamine.CalamineWorkbook) -
     for layout in DATA_SHEETS:
         if layout.name not in workbook.sheet_names:
             raise XlplanError(f"マスター {path} にシート「{layout.name}」がありません。")
-        grid = workbook.get_sheet_by_name(layout.name).to_python(skip_empty_area=False)
+        grid = workbook.scan_sheet(layout.name).rows()
         book.sheets[layout.key] = _table(path, layout, grid, origins)
     content = assemble_section(book, fiscal_year)
     measures = content.measures
     if KPI_YEARS_SHEET in workbook.sheet_names:
-        measures = _with_kpi_years(measures, workbook.get_sheet_by_name(KPI_YEARS_SHEET).to_python(), fiscal_year)
+        measures = _with_kpi_years(measures, workbook.scan_sheet(KPI_YEARS_SHEET).rows(), fiscal_year)
     plan = Plan(
         name=meta.get("plan_name", ""),
         version=meta.get("plan_version", ""),
@@ -140,7 +144,7 @@ def _read(path: Path, sha256: str, workbook: python_calamine.CalamineWorkbook) -
     grades = _grades(workbook, fiscal_year) if GRADES_SHEET in workbook.sheet_names else ()
     history: tuple[Measure, ...] = ()
     if HISTORY_SHEET in workbook.sheet_names:
-        plan, history = _with_history(plan, workbook.get_sheet_by_name(HISTORY_SHEET).to_python())
+        plan, history = _with_history(plan, workbook.scan_sheet(HISTORY_SHEET).rows())
     return Master(str(path), sha256, meta, plan, origins, grades, history)
 
 
@@ -250,8 +254,8 @@ def _with_kpi_years(measures: Sequence[Measure], grid: list[list[object]], fisca
     )
 
 
-def _grades(workbook: python_calamine.CalamineWorkbook, fiscal_year: int) -> tuple[MeasureGrade, ...]:
-    grid = workbook.get_sheet_by_name(GRADES_SHEET).to_python()
+def _grades(workbook: WorkbookParts, fiscal_year: int) -> tuple[MeasureGrade, ...]:
+    grid = workbook.scan_sheet(GRADES_SHEET).rows()
     if len(grid) < HEADER_ROW:
         return ()
     headers = _headers(grid[HEADER_ROW - 1])

@@ -1,26 +1,22 @@
 """Read a returned section workbook into normalised rows that remember their cells.
 
-Values come from python-calamine (fast); structure that values cannot show (formulas with no
-saved result, percent formats, hidden rows, columns and sheets) comes from `package`. The
-input file is read once, into memory, and never written. Before calamine sees it, the file is
-screened against `ReadLimits` (size, zip bombs, XML entities, rows, cells, text): a hostile
-file costs bounded memory and time. Calamine then reads the parts the screen inflated and
-checked (`WorkbookParts.package()`), not the file as sent: nothing is decompressed twice.
-Nothing here raises on a bad file: every problem is a Finding.
+Values, their cells and what values cannot show (formulas with no saved result, error values,
+percent formats, hidden rows, columns and sheets) come from one guarded pass over each sheet's
+XML (`xlsx.package`). The input file is read once, into memory, and never written; it is
+screened against `ReadLimits` (size, zip bombs, XML entities, rows, cells, text) as it is
+read: a hostile file costs bounded memory and time. Nothing here raises on a bad file: every
+problem is a Finding.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 import math
 import re
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-
-import python_calamine
 
 from ..core.cells import cell_address, column_index, column_letter
 from ..core.findings import Code
@@ -38,6 +34,7 @@ from ..core.tables import SectionWorkbook, SheetRows
 from .xlsx.limits import DEFAULT_LIMITS, InputRefused, ReadLimits, read_bounded
 from .xlsx.package import SheetParts, WorkbookParts
 from .xlsx.probe import FileKind, is_lock_file, probe_bytes
+from .xlsx.values import ErrorValue
 
 __all__ = ["failure_reason", "read_section_workbook", "read_sheet"]
 
@@ -81,33 +78,26 @@ def read_section_workbook(
     if probe.kind is FileKind.XLSM:
         book.add(Code.FILE_HAS_MACROS)
     try:
-        parts = WorkbookParts(data, limits)  # screens the whole package before calamine sees it
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(parts.package()))
+        parts = WorkbookParts(data, limits)  # screens the whole package before any sheet is read
     except InputRefused as refused:
         return _skip(book, refused=refused)
-    except Exception as error:  # calamine and zipfile raise many types on damaged files
+    except Exception as error:  # zipfile and expat raise many types on damaged files
         _log.debug("cannot open %s", path, exc_info=True)
         return _skip(book, Code.FILE_UNREADABLE, reason=failure_reason(error))
     try:
-        _read_meta(book, workbook, parts)
+        _read_meta(book, parts)
         if book.readable:
             for layout in layouts:
-                read_sheet(book, workbook, parts, layout, limits)
+                read_sheet(book, parts, layout, limits)
             _check_sheets(book, parts)
-    except InputRefused as refused:  # a sheet over a limit, found as it was screened
+    except InputRefused as refused:  # a sheet over a limit, found as it was read
         book.findings = [f for f in book.findings if not f.sheet]  # its sheets are not read: no cell findings
         _skip(book, refused=refused)
     except Exception as error:  # damaged parts found late (bad XML inside a valid zip)
         _log.debug("cannot read %s", path, exc_info=True)
         _skip(book, Code.FILE_UNREADABLE, reason=failure_reason(error))
-    except BaseException as error:  # a Rust panic in calamine is a BaseException (pyo3)
-        if type(error).__name__ != "PanicException":
-            raise
-        _log.debug("calamine panicked on %s", path, exc_info=True)
-        _skip(book, Code.FILE_UNREADABLE, reason=failure_reason(error))
     finally:
         parts.close()
-        workbook.close()
     return book
 
 
@@ -136,7 +126,9 @@ def _check_sheets(book: SectionWorkbook, parts: WorkbookParts) -> None:
         if names[key] > 1:
             book.add(Code.SHEET_DUPLICATE, sheet=entry.name, value=entry.name, count=names[key])
         status = "内容は読み込みました" if entry.name in read else "内容は読み込んでいません"
-        if entry.state == "veryHidden" and entry.name not in (META_SHEET, LISTS_SHEET):
+        if entry.name in (META_SHEET, LISTS_SHEET):
+            continue  # our helper sheets: very hidden as written, hidden once LibreOffice re-saves them
+        if entry.state == "veryHidden":
             book.add(Code.SHEET_VERY_HIDDEN, sheet=entry.name, value=entry.name, read=status)
         elif entry.state == "hidden":
             book.add(Code.SHEET_HIDDEN, sheet=entry.name, value=entry.name, read=status)
@@ -148,13 +140,12 @@ def failure_reason(error: BaseException) -> str:
     return f"{type(error).__name__}: {text[:120]}" if text else type(error).__name__
 
 
-def _read_meta(book: SectionWorkbook, workbook: python_calamine.CalamineWorkbook, parts: WorkbookParts) -> None:
-    if META_SHEET not in workbook.sheet_names:
+def _read_meta(book: SectionWorkbook, parts: WorkbookParts) -> None:
+    if META_SHEET not in parts.sheet_names:
         book.readable = False
         book.add(Code.TEMPLATE_NOT_XLPLAN)
         return
-    parts.scan_sheet(META_SHEET)  # every sheet is screened before calamine reads it
-    rows = workbook.get_sheet_by_name(META_SHEET).to_python()
+    rows = parts.scan_sheet(META_SHEET).rows()
     book.meta = {str(r[0]).strip(): _meta_text(r[1]) for r in rows if len(r) >= 2 and str(r[0]).strip()}
     version = book.meta.get("template_version", "")
     if version != TEMPLATE_VERSION:
@@ -177,7 +168,6 @@ def _meta_text(value: object) -> str:
 
 def read_sheet(
     book: SectionWorkbook,
-    workbook: python_calamine.CalamineWorkbook,
     parts: WorkbookParts,
     layout: SheetLayout,
     limits: ReadLimits = DEFAULT_LIMITS,
@@ -187,13 +177,11 @@ def read_sheet(
     Used for the section workbook and for any workbook laid out the same way (HQ's changes
     workbook); every problem becomes a finding on `book`.
     """
-    sheet_name = _find_sheet(book, workbook, parts, layout)
+    sheet_name = _find_sheet(book, parts, layout)
     if sheet_name is None:
         return
-    parts.scan_sheet(sheet_name)  # screened before calamine reads it
-    sheet = workbook.get_sheet_by_name(sheet_name)
-    grid = sheet.to_python(skip_empty_area=False)
-    header_row, letters = _locate_headers(book, layout, sheet_name, grid)
+    scan = parts.scan_sheet(sheet_name)
+    header_row, letters = _locate_headers(book, layout, sheet_name, scan.rows(1, _HEADER_SEARCH_ROWS))
     table = SheetRows(layout=layout, sheet_name=sheet_name, letters=letters)
     book.sheets[layout.key] = table
 
@@ -201,18 +189,16 @@ def read_sheet(
     # Only input columns are read: computed (formula) columns (`layout.computed`) are never
     # located, read or scanned, so their unsaved formula results raise no formula-no-value.
     positions = {f: column_index(letter) for f, letter in letters.items()}
-    _check_merges(book, layout, sheet_name, sheet.merged_cell_ranges or [], header_row, positions)
-    want_percent = any(layout.column(f).kind is Kind.NUMBER for f in positions)
-    scan = parts.scan_sheet(sheet_name, want_percent=want_percent)
+    _check_merges(book, layout, sheet_name, scan.merged, header_row, positions)
+    headers = scan.values.get(header_row) or {}
+    _check_outside(book, sheet_name, scan, header_row, max(len(layout.columns), *positions.values(), *headers))
 
     hidden_reported: set[str] = set()
-    for row_index in range(first_data_row - 1, len(grid)):
-        row = grid[row_index]
-        excel_row = row_index + 1
-        raw_cells = {f: (row[i - 1] if i - 1 < len(row) else "") for f, i in positions.items()}
+    for excel_row in range(first_data_row, scan.max_row + 1):
+        raw_cells = {f: scan.value(excel_row, i) for f, i in positions.items()}
         formula_cells = {f for f, i in positions.items() if scan.formula_without_value(excel_row, i)}
         if all(v in ("", None) for v in raw_cells.values()) and not formula_cells:
-            continue
+            continue  # a blank row, or one whose formulas all show an empty text
         _check_hidden(book, layout, sheet_name, scan, excel_row, raw_cells, positions, hidden_reported)
         record = {c.field: None for c in layout.columns}
         for field_name, raw in raw_cells.items():
@@ -220,6 +206,9 @@ def read_sheet(
             address = cell_address(excel_row, positions[field_name])
             if field_name in formula_cells:
                 book.add(Code.FORMULA_NO_VALUE, sheet=sheet_name, cell=address, column=column.header, value=address)
+            if isinstance(raw, ErrorValue):  # never read as empty: the cell is reported
+                book.add(Code.CELL_ERROR, sheet=sheet_name, cell=address, column=column.header, value=raw)
+                continue
             if isinstance(raw, float) and not math.isfinite(raw):
                 raw = "#NUM!"  # 1e309 or NaN in the XML: no number Excel can hold, shown as Excel would
             if isinstance(raw, str):
@@ -241,6 +230,16 @@ def read_sheet(
             record[field_name] = normalized.value
         table.rows.append(excel_row)
         table.records.append(record)
+
+
+def _check_outside(book: SectionWorkbook, sheet: str, scan: SheetParts, header_row: int, width: int) -> None:
+    """A value right of the table (below its header row) is not read: one warning at its cell."""
+    for row in range(header_row + 1, scan.max_row + 1):
+        for column, value in (scan.values.get(row) or {}).items():
+            if column > width:
+                book.add(
+                    Code.VALUE_OUTSIDE_TABLE, sheet=sheet, cell=cell_address(row, column), value=_shown(value)[:100]
+                )
 
 
 def _checked_text(book: SectionWorkbook, sheet: str, cell: str, header: str, text: str, limits: ReadLimits) -> str:
@@ -312,10 +311,8 @@ def _shown(value: object) -> str:
     return str(value)
 
 
-def _find_sheet(
-    book: SectionWorkbook, workbook: python_calamine.CalamineWorkbook, parts: WorkbookParts, layout: SheetLayout
-) -> str | None:
-    names = workbook.sheet_names
+def _find_sheet(book: SectionWorkbook, parts: WorkbookParts, layout: SheetLayout) -> str | None:
+    names = parts.sheet_names
     if layout.name in names:
         return layout.name
     wanted = set(layout.headers)
@@ -323,8 +320,7 @@ def _find_sheet(
     for name in names:
         if name in known:
             continue
-        parts.scan_sheet(name)
-        head = workbook.get_sheet_by_name(name).to_python(nrows=_HEADER_SEARCH_ROWS)
+        head = parts.scan_sheet(name).rows(1, _HEADER_SEARCH_ROWS)
         found = max((len(wanted & {str(v).strip() for v in r}) for r in head), default=0)
         if found >= max(2, len(wanted) // 2):
             book.add(Code.SHEET_RENAMED, sheet=name, value=name, sheet_name=layout.name)
@@ -386,23 +382,23 @@ def _check_merges(
     book: SectionWorkbook,
     layout: SheetLayout,
     sheet_name: str,
-    merges: list[tuple[tuple[int, int], tuple[int, int]]],
+    merges: list[tuple[int, int, int, int]],
     header_row: int,
     positions: dict[str, int],
 ) -> None:
     input_columns = set(positions.values())
     by_index = {i: f for f, i in positions.items()}
-    for (r0, c0), (r1, c1) in merges:
-        if r1 + 1 < header_row:
+    for r0, c0, r1, c1 in merges:  # 1-based
+        if r1 < header_row:
             continue  # the banner row above the headers may be merged
-        touched = sorted(c for c in input_columns if c0 + 1 <= c <= c1 + 1)  # never loop over a huge merge
+        touched = sorted(c for c in input_columns if c0 <= c <= c1)  # never loop over a huge merge
         if not touched:
             continue
         header = layout.column(by_index[touched[0]]).header
         book.add(
             Code.MERGED_INPUT_CELLS,
             sheet=sheet_name,
-            cell=cell_address(r0 + 1, c0 + 1),
+            cell=cell_address(r0, c0),
             column=header,
-            value=f"{cell_address(r0 + 1, c0 + 1)}:{cell_address(r1 + 1, c1 + 1)}",
+            value=f"{cell_address(r0, c0)}:{cell_address(r1, c1)}",
         )

@@ -12,9 +12,9 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-import python_calamine
-
 from ..errors import XlplanError
+from .xlsx.limits import MASTER_LIMITS, InputRefused, read_bounded
+from .xlsx.package import WorkbookParts
 
 __all__ = ["RosterEntry", "read_roster"]
 
@@ -36,7 +36,9 @@ def read_roster(path: Path) -> list[RosterEntry]:
     """
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = read_bounded(path, MASTER_LIMITS)
+    except InputRefused as refused:
+        raise XlplanError(f"名簿ファイル {path} を読めません: {refused.finding(str(path)).message()}") from None
     except OSError as error:
         raise XlplanError(f"名簿ファイル {path} を読めません（{error.strerror or error}）。") from None
     rows = _xlsx_rows(path, data) if data[:4] == b"PK\x03\x04" else _text_rows(path, data)
@@ -53,9 +55,11 @@ def read_roster(path: Path) -> list[RosterEntry]:
 
 def _xlsx_rows(path: Path, data: bytes) -> list[tuple[int, str]]:
     try:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        grid = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except Exception as error:  # calamine raises several types on damaged files
+        workbook = WorkbookParts(data, MASTER_LIMITS)
+        grid = workbook.scan_sheet(workbook.sheet_names[0]).rows() if workbook.sheets else []
+    except InputRefused as refused:
+        raise XlplanError(f"名簿ファイル {path} を読めません: {refused.finding(str(path)).message()}") from None
+    except Exception as error:  # zipfile and expat raise several types on damaged files
         raise XlplanError(f"名簿ファイル {path} を読めません（{type(error).__name__}）。") from None
     return [(i, str(row[0])) for i, row in enumerate(grid, start=1) if row and row[0] not in (None, "")]
 

@@ -2,8 +2,7 @@
 
 A section workbook is a few hundred kilobytes. A hostile or broken one can be a zip bomb (a
 small file that inflates to gigabytes), a zip whose headers lie about sizes, parts that
-overlap, a sheet with a million rows, or a single cell at XFD1048576 (python-calamine then
-allocates the whole rectangle and the process aborts: no exception, no report, no run).
+overlap, a sheet with a million rows or a million cells.
 
 `ReadLimits` bounds each of these. This module enforces the file and the zip container:
 
@@ -42,6 +41,7 @@ __all__ = [
     "DEFAULT_LIMITS",
     "EXCEL_MAX_CELL_CHARS",
     "KIB",
+    "MASTER_LIMITS",
     "MIB",
     "InputRefused",
     "MemberSpan",
@@ -72,7 +72,6 @@ class ReadLimits:
     :param max_uncompressed_bytes: all parts of the zip together, once inflated.
     :param max_compression_ratio: inflated / compressed size of one part larger than 1 MiB.
     :param max_rows: highest row number holding a value, in any sheet.
-    :param max_cells: rectangle from A1 to the farthest value of a sheet (rows × columns).
     :param max_filled_cells: cells holding a value, all sheets together (bounds the checking time).
     :param max_cell_chars: a cell's text longer than this gets a warning (text is kept).
     :param max_text_chars: text of all cells together, a shared string counted at each use.
@@ -86,7 +85,6 @@ class ReadLimits:
     max_uncompressed_bytes: int = 32 * MIB
     max_compression_ratio: float = 100.0
     max_rows: int = 20_000
-    max_cells: int = 1_000_000
     max_filled_cells: int = 50_000
     max_cell_chars: int = 5_000
     max_text_chars: int = 10_000_000
@@ -102,6 +100,19 @@ class ReadLimits:
 
 
 DEFAULT_LIMITS = ReadLimits()
+# HQ's own workbooks (masters, the roster): written by xlplan for up to thousands of sections,
+# still read through the same guard, so a damaged or hostile one is a message, never a crash.
+MASTER_LIMITS = ReadLimits(
+    max_file_bytes=256 * MIB,
+    max_uncompressed_bytes=1024 * MIB,
+    max_rows=1_048_576,
+    max_filled_cells=20_000_000,
+    max_text_chars=1_000_000_000,
+    max_parts=10_000,
+    max_sheets=1_000,
+    max_merged_ranges=1_000_000,
+    max_shared_strings=10_000_000,
+)
 
 
 class InputRefused(Exception):

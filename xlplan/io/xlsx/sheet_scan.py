@@ -1,17 +1,18 @@
-"""Stream one worksheet's XML before calamine reads it: place cells as calamine will, check limits.
+"""Read one worksheet's XML in one pass: each cell's value at the position its XML gives it.
 
-`SheetScanner` mirrors calamine's cell placement (a cell's own `r`, else the row and column
-counters) so that the rectangle calamine will allocate, the rows, the filled cells and their
-text are known, and refused past `ReadLimits`, before calamine allocates anything. On the way
-it notes what values cannot show: formulas without a saved result, percent formats, hidden
-rows and columns. `SheetParts` is what it found. `fast_scan` finds the same from the bytes with
-one compiled regular expression, or declines (returns None) and leaves the sheet to the scanner.
+`SheetScanner` (expat, streaming) places every cell (its own `r`, else right of the previous
+cell, as Excel does), types its value from the cell type, its text and its number format
+(`values.cell_value`), and checks `ReadLimits` as it goes, naming the cell at a breach. On the
+way it notes what values cannot show: formulas without a saved result, percent formats,
+hidden rows and columns, merged ranges. `SheetParts` is what it found. `fast_scan` finds the
+same from the bytes with one compiled regular expression, or declines (returns None) and
+leaves the sheet to the scanner. Because values and positions come from the same pass, a
+value cannot be attributed to another cell than the one its XML names.
 """
 
 from __future__ import annotations
 
 import re
-from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -19,27 +20,51 @@ from ...core.cells import cell_address
 from ...core.enums import Severity
 from ...core.findings import Code
 from .limits import EXCEL_MAX_CELL_CHARS, InputRefused, ReadLimits
+from .values import BookFormats, ErrorValue, cell_value, xml_text
 from .xml_scan import LOCAL_NAMES, Budget, local_name
 
-__all__ = ["SheetParts", "SheetScanner", "fast_scan"]
+__all__ = ["ErrorValue", "SheetParts", "SheetScanner", "fast_scan"]
 
-_CELL_REF = re.compile(r"^([A-Za-z]{1,4})([0-9]{1,7})$")
+_CELL_REF = re.compile(r"^([A-Za-z]{1,3})([0-9]{1,7})$")
 _MAX_COLUMN = 16_384
 _TRUE = ("1", "true")
 
 
 @dataclass(slots=True)
 class SheetParts:
-    """What the XML of one sheet says about its cells (rows and columns are 1-based)."""
+    """What the XML of one sheet holds (rows and columns are 1-based)."""
 
-    max_row: int = 0  # farthest cell holding a value
+    max_row: int = 0  # farthest cell holding a value or a formula
     max_column: int = 0
-    cells: int = 0  # cells holding a value
+    cells: int = 0  # cells holding a value or a formula
     merges: int = 0
+    values: dict[int, dict[int, object]] = field(default_factory=dict)  # row → column → value shown
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # first row, col, last row, col
     hidden_rows: set[int] = field(default_factory=set)
     hidden_columns: int = 0  # bit n set: column n hidden
     formula_masks: dict[int, int] = field(default_factory=dict)  # row → bit mask of columns
     percent_masks: dict[int, int] = field(default_factory=dict)
+
+    def keep(self, row: int, column: int, value: object) -> None:
+        """Hold a cell's value ("" is no value: nothing is kept)."""
+        if value != "" or isinstance(value, ErrorValue):
+            self.values.setdefault(row, {})[column] = value
+
+    def value(self, row: int, column: int) -> object:
+        """The value a cell shows ("" when empty; an `ErrorValue` for an error)."""
+        return self.values.get(row, {}).get(column, "")
+
+    def rows(self, first: int = 1, last: int | None = None) -> list[list[object]]:
+        """Rows `first`..`last` (default: the last holding a value) as lists of values from column A,
+        each as long as its own last value ("" for an empty cell)."""
+        grid = []
+        for number in range(first, (self.max_row if last is None else last) + 1):
+            cells = self.values.get(number)
+            row: list[object] = [""] * max(cells, default=0) if cells else []
+            for column, value in (cells or {}).items():
+                row[column - 1] = value
+            grid.append(row)
+        return grid
 
     def formula_without_value(self, row: int, column: int) -> bool:
         """True when the cell holds a formula whose result was never saved."""
@@ -75,33 +100,31 @@ def _addresses(masks: dict[int, int]) -> set[str]:
 
 
 class SheetScanner:
-    """Streams one worksheet: places cells as calamine does, checks limits, notes structure."""
+    """Streams one worksheet: reads each cell's value where its XML places it, checks limits,
+    notes structure. Values and positions come from this one pass.
 
-    def __init__(
-        self,
-        sheet: str,
-        strings: array,
-        percent: frozenset[int],
-        limits: ReadLimits,
-        budget: Budget,
-    ) -> None:
+    A cell without `r` (legal; streaming writers omit it) is the one right of the previous
+    cell of its row, a row without `r` the one below the previous row, as in Excel.
+    """
+
+    def __init__(self, sheet: str, formats: BookFormats, limits: ReadLimits, budget: Budget) -> None:
         self.sheet = sheet
-        self.strings = strings
-        self.percent_styles = percent
+        self.formats = formats
         self.limits = limits
         self.budget = budget
         self.parts = SheetParts()
-        self.row = 0  # calamine's 0-based row counter
-        self.col_ref: str | None = None  # calamine's column counter, kept lazily: the last cell's
-        self.col_extra = 0  # reference plus the cells since (parsed only when a cell needs it)
+        self.row = 0  # 0-based row counter
+        self.in_row = False
+        self.col_ref: str | None = None  # the column counter, kept lazily: the last referenced
+        self.col_extra = 0  # cell and the cells since (a reference is parsed only when needed)
         self.cell: tuple[int, int] | None = None  # 1-based position of the open <c> once placed
         self.attrs: dict[str, str] | None = None  # attributes of the open <c>
+        self.path: list[str] = []  # local names open inside the <c>
         self.cell_type = ""
-        self.has_formula = self.has_value = self.value_nonblank = False
-        self.collect = False  # inside <v> or an inline <t>
+        self.has_formula = self.has_value = False
+        self.collect = False  # inside <v> or an inline string's <t>
         self.chars = 0
-        self.index_text: list[str] = []
-        self.phonetic = 0
+        self.text: list[str] = []
 
     def handlers(self) -> dict[str, Callable[..., None]]:
         return {
@@ -112,70 +135,60 @@ class SheetScanner:
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         local = LOCAL_NAMES.get(name) or local_name(name)
-        if local == "c":  # the hot path: most cells are formatted blanks, so keep it short
+        if self.attrs is not None:  # inside a cell: only its own children count (never an extLst's)
+            path = self.path
+            path.append(local)
+            depth = len(path)
+            if depth == 1:
+                if local == "v":
+                    self.has_value = self.collect = True
+                    self._open_value()
+                elif local == "is":
+                    self.has_value = True
+                    self._open_value()
+                elif local == "f":
+                    self.has_formula = True
+            elif local == "t" and path[0] == "is" and (depth == 2 or (depth == 3 and path[1] == "r")):
+                self.collect = True  # an inline string's text or rich run (never a phonetic <rPh>)
+        elif local == "c" and self.in_row:  # the hot path: most cells are formatted blanks
             self.attrs = attrs
-            if self.has_formula or self.has_value or self.value_nonblank or self.collect:
-                self.has_formula = self.has_value = self.value_nonblank = self.collect = False
-        elif self.attrs is not None:
-            if local == "v":
-                self.has_value = self.collect = True
-                self._open_value()
-            elif local == "is":
-                self.has_value = True
-                self._open_value()
-            elif local == "t" and not self.phonetic:
-                self.collect = True
-                self._open_value()
-            elif local == "rPh":
-                self.phonetic += 1
-            elif local == "f":
-                self.has_formula = True
+            if self.has_formula or self.has_value or self.text:
+                self.has_formula = self.has_value = False
+                self.text = []
         elif local == "row":
             self._open_row(attrs)
         elif local == "col":
             self._hide_columns(attrs)
         elif local == "mergeCell":
-            self.parts.merges += 1
-            if self.parts.merges > self.limits.max_merged_ranges:
-                raise InputRefused(
-                    Code.TOO_MANY_CELLS,
-                    sheet=self.sheet,
-                    cell=_first_cell(attrs.get("ref", "")),
-                    what="結合セル",
-                    count=f"{self.parts.merges:,}",
-                    limit=f"{self.limits.max_merged_ranges:,}",
-                )
+            self._merge(attrs.get("ref", ""))
 
     def end(self, name: str) -> None:
-        local = LOCAL_NAMES.get(name) or local_name(name)
-        if local == "c":
+        if self.path:
+            local = self.path.pop()
+            if local in ("v", "t"):
+                self.collect = False
+            return
+        if self.attrs is not None:  # </c>
             if self.has_value or self.has_formula or self.cell is not None:
                 self._close_cell()
                 return
-            # the hot path: a formatted blank cell only moves calamine's column counter
-            attrs, self.attrs = self.attrs, None
-            self.collect = False
-            ref = attrs.get("r") if attrs is not None else None
+            # the hot path: a formatted blank cell only moves the column counter
+            ref = self.attrs.get("r")
+            self.attrs = None
             if ref is not None:
-                self.col_ref, self.col_extra = ref, 1
+                self.col_ref, self.col_extra = ref, 0
             else:
                 self.col_extra += 1
-        elif local in ("v", "t"):
-            self.collect = False
-        elif local == "rPh":
-            self.phonetic -= 1
-        elif local == "row":
+        elif (LOCAL_NAMES.get(name) or local_name(name)) == "row" and self.in_row:
+            self.in_row = False
             self.row += 1
             self.col_ref, self.col_extra = None, 0
 
     def data(self, text: str) -> None:
-        if not self.collect or self.phonetic:
+        if not self.collect:
             return
         self.chars += len(text)
-        if not self.value_nonblank and text.strip():
-            self.value_nonblank = True
-        if self.cell_type == "s" and len(self.index_text) < 4:
-            self.index_text.append(text)
+        self.text.append(text)
         if self.chars > EXCEL_MAX_CELL_CHARS:
             address = cell_address(*self.cell) if self.cell else ""
             raise InputRefused(
@@ -194,6 +207,7 @@ class SheetScanner:
             if not (number.isdigit() and len(number) <= 7 and int(number) > 0):
                 raise InputRefused(Code.FILE_UNREADABLE, reason=f"行番号が不正です（{self.sheet}: {number[:20]}）")
             self.row = int(number) - 1
+        self.in_row = True
         self.col_ref, self.col_extra = None, 0
         hidden = attrs.get("hidden") in _TRUE or _zero(attrs.get("ht"))
         if hidden and self.row < self.limits.max_rows:
@@ -202,17 +216,34 @@ class SheetScanner:
     def _hide_columns(self, attrs: dict[str, str]) -> None:
         self.parts.hidden_columns |= _hidden_columns(attrs)
 
+    def _merge(self, ref: str) -> None:
+        parts = self.parts
+        parts.merges += 1
+        if parts.merges > self.limits.max_merged_ranges:
+            raise InputRefused(
+                Code.TOO_MANY_CELLS,
+                sheet=self.sheet,
+                cell=_first_cell(ref),
+                what="結合セル",
+                count=f"{parts.merges:,}",
+                limit=f"{self.limits.max_merged_ranges:,}",
+            )
+        merged = _range(ref)
+        if merged is not None:
+            parts.merged.append(merged)
+
     def _position(self, attrs: dict[str, str]) -> tuple[int, int]:
-        """The 1-based (row, column) calamine gives this cell: its own reference, or the counters."""
+        """The 1-based (row, column) of this cell: its own reference, or right of the previous cell."""
         ref = attrs.get("r")
         if ref is not None:
             return self._parse(ref)
-        column = self._parse(self.col_ref)[1] if self.col_ref is not None else 0
-        return self.row + 1, column + self.col_extra + 1
+        if self.col_ref is None:
+            return self.row + 1, self.col_extra + 1
+        return self.row + 1, self._parse(self.col_ref)[1] + self.col_extra + 1
 
     def _parse(self, ref: str) -> tuple[int, int]:
         match = _CELL_REF.match(ref)
-        if match is None or int(match.group(2)) == 0:
+        if match is None or int(match.group(2)) == 0 or _column_number(match.group(1)) > _MAX_COLUMN:
             raise InputRefused(Code.FILE_UNREADABLE, reason=f"セル番地が不正です（{self.sheet}: {ref[:20]}）")
         return int(match.group(2)), _column_number(match.group(1))
 
@@ -222,41 +253,45 @@ class SheetScanner:
             self.cell = self._position(self.attrs)
             self.cell_type = self.attrs.get("t", "")
             self.chars = 0
-            self.index_text.clear()
+            self.text = []
 
     def _close_cell(self) -> None:
         attrs = self.attrs or {}
         self.attrs = None
         cell, self.cell = self.cell, None
         self.collect = False
+        if cell is None:
+            cell = self._position(attrs)
+            self.cell_type, self.chars = attrs.get("t", ""), 0
+            self.text = []
         if self.has_value or self.has_formula:
-            if cell is None:
-                cell = self._position(attrs)
-                self.cell_type, self.chars = attrs.get("t", ""), 0
-                self.index_text.clear()
             self._filled(*cell, attrs)
         ref = attrs.get("r")
         if ref is not None:
-            self.col_ref, self.col_extra = ref, 1
+            self.col_ref, self.col_extra = ref, 0
         else:
-            self.col_extra += 1
+            self.col_ref, self.col_extra = cell_address(*cell), 0
 
     def _filled(self, row: int, col: int, attrs: dict[str, str]) -> None:
-        """A cell calamine will keep: check the limits and note what the reader needs."""
+        """A cell with a value or a formula: check the limits, keep its value, note its format."""
         self._place(row, col)
-        if self.cell_type == "s":
-            chars = self._shared_length()
-        else:
-            chars = self.chars if self.cell_type in ("str", "inlineStr", "is", "e") else 0
-        self.budget.spend(self.sheet, row, col, chars)
-        if self.has_formula and not self.value_nonblank:
+        style = _style_index(attrs.get("s"))
+        text = "".join(self.text)
+        if self.has_formula and not (text.strip() or (self.cell_type == "str" and self.has_value)):
+            value: object = ""  # a formula whose result was never saved (an empty text result is "")
             self._mark(self.parts.formula_masks, row, col)
-        style = attrs.get("s")
-        if self.percent_styles and style and style.isdigit() and len(style) <= 9 and int(style) in self.percent_styles:
+        else:
+            try:
+                value = cell_value(self.cell_type, text, style, self.formats)
+            except IndexError:
+                raise _bad_shared_string(self.sheet, row, col, text) from None
+        self.budget.spend(self.sheet, row, col, len(value) if isinstance(value, str) else 0)
+        self.parts.keep(row, col, value)
+        if style in self.formats.percent:
             self._mark(self.parts.percent_masks, row, col)
 
     def _place(self, row: int, col: int) -> None:
-        """Count a cell holding a value; refuse once the sheet's rectangle passes a limit."""
+        """Count a cell holding a value; refuse one past the rows a workbook may have."""
         parts = self.parts
         parts.cells += 1
         if row > self.limits.max_rows:
@@ -269,27 +304,36 @@ class SheetScanner:
             )
         parts.max_row = max(parts.max_row, row)
         parts.max_column = max(parts.max_column, col)
-        area = parts.max_row * parts.max_column
-        if area > self.limits.max_cells:
-            raise InputRefused(
-                Code.TOO_MANY_CELLS,
-                sheet=self.sheet,
-                cell=cell_address(row, col),
-                what="セル（A1から最も遠い値までの範囲）",
-                count=f"{area:,}",
-                limit=f"{self.limits.max_cells:,}",
-            )
-
-    def _shared_length(self) -> int:
-        text = "".join(self.index_text).strip()
-        if not text.isdigit() or len(text) > 10:
-            return 0
-        index = int(text)
-        return self.strings[index] if index < len(self.strings) else 0
 
     def _mark(self, masks: dict[int, int], row: int, col: int) -> None:
         if row <= self.limits.max_rows and col <= _MAX_COLUMN:
             masks[row] = masks.get(row, 0) | (1 << col)
+
+
+def _style_index(style: str | bytes | None) -> int:
+    """A cell's `s` as a number (-1 when absent or not a plain number)."""
+    if style and style.isdigit() and len(style) <= 9:
+        return int(style)
+    return -1
+
+
+def _bad_shared_string(sheet: str, row: int, col: int, index: str) -> InputRefused:
+    address = cell_address(row, col)
+    return InputRefused(
+        Code.FILE_UNREADABLE,
+        sheet=sheet,
+        cell=address,
+        reason=f"{sheet}!{address} の共有文字列の番号「{index.strip()[:12]}」が共有文字列の表にありません",
+    )
+
+
+def _range(ref: str) -> tuple[int, int, int, int] | None:
+    """'T5:U6' → (5, 20, 6, 21), 1-based first row, first column, last row, last column."""
+    first, _, last = ref.partition(":")
+    start, end = _CELL_REF.match(first), _CELL_REF.match(last or first)
+    if start is None or end is None:
+        return None
+    return int(start.group(2)), _column_number(start.group(1)), int(end.group(2)), _column_number(end.group(1))
 
 
 def _first_cell(ref: str) -> str:
@@ -329,31 +373,28 @@ _TOKEN = re.compile(  # every alternative starts with "<", so the search skips t
     rb"(?:<c" + _ATTRS + rb'(?:/>|></c>)|</row>|<row r="[1-9][0-9]{0,6}">)*+)'  # rows: nothing to note
     # a formula whose result was never saved (most cells of a fresh template): the commonest cell
     rb'|(?P<formula_only>c r="(?P<f_letters>[A-Z]{1,3})(?P<f_number>[0-9]{1,7})"(?P<f_attrs>' + _ATTRS + rb")>"
-    rb"<f" + _ATTRS + rb"(?:/>|>[^<]*+</f>)(?:<v\s*/>|<v></v>)?</c>)"
+    rb"<f" + _ATTRS + rb"(?:/>|>[^<]*+</f>)(?P<f_saved><v\s*/>|<v></v>)?</c>)"
     rb'|(?P<cell>c r="(?P<letters>[A-Z]{1,3})(?P<number>[0-9]{1,7})"(?P<attrs>' + _ATTRS + rb")>"
     rb"(?P<formula><f" + _ATTRS + rb"(?:/>|>[^<]*+</f>))?"
     rb"(?:(?P<value><v\s*/>|<v>(?P<value_text>[^<]*+)</v>)"
     rb"|(?P<inline><is><t" + _ATTRS + rb">(?P<inline_text>[^<]*+)</t></is>))?</c>)"
     rb'|(?P<row>row r="(?P<row_number>[0-9]{1,7})"(?P<row_attrs>' + _ATTRS + rb")/?>)"
     rb"|(?P<col>col(?P<col_attrs>" + _ATTRS + rb")/?>)"
-    rb"|(?P<merge>mergeCell[\s/>])"
-    rb"|(?P<bad>[!?]|(?:c|row|col|v|f|is|t|r|rPh)[\s/>]|[\w.-]+:(?:c|row|col|v|f|is|t|r|rPh|mergeCell)[\s/>]))"
+    rb"|(?P<merge>mergeCell(?P<merge_attrs>" + _ATTRS + rb")/>)"
+    rb"|(?P<bad>[!?]|(?:c|row|col|v|f|is|t|r|rPh|mergeCell)[\s/>]"
+    rb"|[\w.-]+:(?:c|row|col|v|f|is|t|r|rPh|mergeCell)[\s/>]))"
 )
-_FORMULA_GROUPS = tuple(_TOKEN.groupindex[name] for name in ("f_letters", "f_number", "f_attrs"))
+_FORMULA_GROUPS = tuple(_TOKEN.groupindex[name] for name in ("f_letters", "f_number", "f_attrs", "f_saved"))
 _CELL_GROUPS = tuple(
     _TOKEN.groupindex[name]
     for name in ("letters", "number", "attrs", "formula", "value", "value_text", "inline", "inline_text")
 )
 _ATTR = re.compile(rb'([\w:.-]+)="([^"]*)"')
 _ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._-]*)["']""")
-_ENTITY = re.compile(rb"&(?:lt|gt|amp|quot|apos);")
-_TEXT_TYPES = (b"str", b"inlineStr", b"is", b"e")
 _COLUMNS: dict[bytes, int] = {}
 
 
-def fast_scan(
-    data: bytes, sheet: str, strings: array, percent: frozenset[int], limits: ReadLimits, budget: Budget
-) -> SheetParts | None:
+def fast_scan(data: bytes, sheet: str, formats: BookFormats, limits: ReadLimits, budget: Budget) -> SheetParts | None:
     """What `SheetScanner` would find in this sheet's XML, or None when only it may decide.
 
     On success the budget is charged with the sheet's cells and text; on None it is untouched.
@@ -362,67 +403,70 @@ def fast_scan(
     if position is None:
         return None
     parts = SheetParts()
-    formula_masks, percent_masks = parts.formula_masks, parts.percent_masks
-    styles: dict[bytes, tuple[bytes, bool] | None] = {}  # a cell's attributes → its type and percent
+    formula_masks, percent_masks, values = parts.formula_masks, parts.percent_masks, parts.values
+    styles: dict[bytes, tuple[str, int] | None] = {}  # a cell's attributes → its type and style
+    percent = formats.percent
     cells = chars = max_row = max_column = 0
     for match in _TOKEN.finditer(data, position):
         kind = match.lastgroup
         if kind == "blank":
             continue
         if kind == "formula_only":  # no text to count: place it, mark it
-            letters, number, attrs = match.group(*_FORMULA_GROUPS)
+            letters, number, attrs, saved = match.group(*_FORMULA_GROUPS)
             style = styles.get(attrs)
             if style is None:
-                style = styles[attrs] = _cell_style(attrs, percent)
+                style = styles[attrs] = _cell_style(attrs)
                 if style is None:
                     return None
             row, column = int(number), _COLUMNS.get(letters) or _column_bytes(letters)
-            if row == 0:
+            if row == 0 or column > _MAX_COLUMN:
                 return None
             cells += 1
             if row > max_row:
                 max_row = row
             if column > max_column:
                 max_column = column
-            if column <= _MAX_COLUMN:
+            if not (saved and style[0] == "str"):  # an empty text result is a result: ""
                 formula_masks[row] = formula_masks.get(row, 0) | (1 << column)
-                if style[1]:
-                    percent_masks[row] = percent_masks.get(row, 0) | (1 << column)
+            if style[1] in percent:
+                percent_masks[row] = percent_masks.get(row, 0) | (1 << column)
         elif kind == "cell":
             letters, number, attrs, formula, value, value_text, inline, inline_text = match.group(*_CELL_GROUPS)
             if not (formula or value or inline):
-                continue  # <c r="A1"></c>: nothing calamine keeps
+                continue  # <c r="A1"></c>: no value
             style = styles.get(attrs)
             if style is None:
-                style = styles[attrs] = _cell_style(attrs, percent)
+                style = styles[attrs] = _cell_style(attrs)
                 if style is None:
                     return None
-            cell_type, percent_style = style
+            cell_type, style_index = style
             row, column = int(number), _COLUMNS.get(letters) or _column_bytes(letters)
-            if row == 0:
+            if row == 0 or column > _MAX_COLUMN:
                 return None
-            text = value_text or inline_text or b""  # a cell has a <v> or an <is>, never both
-            if len(text) > EXCEL_MAX_CELL_CHARS:
+            raw = value_text or inline_text or b""  # a cell has a <v> or an <is>, never both
+            if len(raw) > EXCEL_MAX_CELL_CHARS:
                 return None  # perhaps too long: the scanner counts it and names the cell
+            text = raw.decode() if raw.isascii() and b"&" not in raw and b"\r" not in raw else xml_text(raw)
+            if text is None:
+                return None
             cells += 1
             if row > max_row:
                 max_row = row
             if column > max_column:
                 max_column = column
-            if cell_type == b"s":
-                index = text.strip()
-                if not (index.isascii() and b"&" not in index and b"\r" not in index):
-                    return None
-                if index.isdigit() and len(index) <= 10 and int(index) < len(strings):
-                    chars += strings[int(index)]
-            elif cell_type in _TEXT_TYPES:
-                length = len(text) if text.isascii() and b"&" not in text and b"\r" not in text else _text_length(text)
-                if length is None:
-                    return None
-                chars += length
-            if formula and not (text and _decoded(text).strip()) and column <= _MAX_COLUMN:
+            if formula and not (text.strip() or (cell_type == "str" and value)):
                 formula_masks[row] = formula_masks.get(row, 0) | (1 << column)
-            if percent_style and column <= _MAX_COLUMN:
+                shown: object = ""
+            else:
+                try:
+                    shown = cell_value(cell_type, text, style_index, formats)
+                except IndexError:
+                    return None  # the scanner names the cell
+            if isinstance(shown, str):
+                chars += len(shown)
+            if shown != "" or isinstance(shown, ErrorValue):
+                values.setdefault(row, {})[column] = shown
+            if style_index in percent:
                 percent_masks[row] = percent_masks.get(row, 0) | (1 << column)
         elif kind == "row":
             number, attrs = match.group("row_number", "row_attrs")
@@ -430,23 +474,27 @@ def fast_scan(
             if row == 0:
                 return None
             if attrs and (b"hidden" in attrs or b"ht" in attrs):
-                values = _attributes(attrs)
-                if values is None:
+                found = _attributes(attrs)
+                if found is None:
                     return None
-                if (values.get("hidden") in _TRUE or _zero(values.get("ht"))) and row <= limits.max_rows:
+                if (found.get("hidden") in _TRUE or _zero(found.get("ht"))) and row <= limits.max_rows:
                     parts.hidden_rows.add(row)
         elif kind == "col":
-            values = _attributes(match.group("col_attrs"))
-            if values is None:
+            found = _attributes(match.group("col_attrs"))
+            if found is None:
                 return None
-            parts.hidden_columns |= _hidden_columns(values)
+            parts.hidden_columns |= _hidden_columns(found)
         elif kind == "merge":
+            found = _attributes(match.group("merge_attrs"))
             parts.merges += 1
-            if parts.merges > limits.max_merged_ranges:
+            if found is None or parts.merges > limits.max_merged_ranges:
                 return None
+            merged = _range(found.get("ref", ""))
+            if merged is not None:
+                parts.merged.append(merged)
         else:
             return None
-    if max_row > limits.max_rows or max_row * max_column > limits.max_cells:
+    if max_row > limits.max_rows:
         return None
     if budget.cells + cells > limits.max_filled_cells or budget.chars + chars > limits.max_text_chars:
         return None
@@ -482,40 +530,12 @@ def _attributes(attrs: bytes) -> dict[str, str] | None:
     return values if len(values) == len(pairs) else None
 
 
-def _cell_style(attrs: bytes, percent: frozenset[int]) -> tuple[bytes, bool] | None:
-    """A cell's type and whether its style shows a percent; None when expat might read it otherwise."""
+def _cell_style(attrs: bytes) -> tuple[str, int] | None:
+    """A cell's type and style index; None when expat might read the attributes otherwise."""
     values = _attributes(attrs)
     if values is None or "r" in values:
         return None
-    style = values.get("s")
-    shows_percent = bool(
-        percent and style and style.isascii() and style.isdigit() and len(style) <= 9 and int(style) in percent
-    )
-    return values.get("t", "").encode(), shows_percent
-
-
-def _decoded(text: bytes) -> str:
-    if b"\r" in text:
-        text = text.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-    decoded = text.decode("utf-8", "replace")
-    if "&" in decoded:
-        decoded = decoded.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'")
-        decoded = decoded.replace("&amp;", "&")
-    return decoded
-
-
-def _text_length(text: bytes) -> int | None:
-    """How many characters expat would give for this text; None when only expat can say."""
-    if b"\r" in text:
-        text = text.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-    entities = _ENTITY.findall(text) if b"&" in text else []
-    if len(entities) != text.count(b"&"):
-        return None
-    try:
-        length = len(text) if text.isascii() else len(text.decode("utf-8"))
-    except UnicodeDecodeError:
-        return None
-    return length - sum(len(entity) - 1 for entity in entities)
+    return values.get("t", ""), _style_index(values.get("s"))
 
 
 def _hidden_columns(values: dict[str, str]) -> int:

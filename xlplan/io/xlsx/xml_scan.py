@@ -1,8 +1,9 @@
-"""Guarded, streaming expat handlers for the workbook-level parts of an .xlsx that calamine reads.
+"""Guarded, streaming expat handlers for the workbook-level parts of an .xlsx.
 
 Each handler class collects one thing and enforces its limits as the XML streams past:
-`Relationships` and `WorkbookSheets` (which part holds which sheet, as calamine resolves it),
-`Styles` (which formats show a percent) and `SharedStrings` (the length of each string);
+`Relationships` and `WorkbookSheets` (which part holds which sheet),
+`Styles` (which formats show a percent, a date or a duration) and `SharedStrings` (the text of
+each shared string);
 `Budget` counts what the whole workbook holds. `guarded_parser` refuses DTDs and entity
 declarations, so a billion-laughs or external-entity part stops at its `<!DOCTYPE`. Sheets are
 scanned by `sheet_scan.SheetScanner`.
@@ -10,8 +11,8 @@ scanned by `sheet_scan.SheetScanner`.
 
 from __future__ import annotations
 
+import posixpath
 import re
-from array import array
 from collections.abc import Callable
 from xml.parsers import expat
 
@@ -19,6 +20,7 @@ from ...core.cells import cell_address
 from ...core.enums import Severity
 from ...core.findings import Code
 from .limits import EXCEL_MAX_CELL_CHARS, InputRefused, ReadLimits
+from .values import BookFormats, date_styles, unescape
 
 __all__ = [
     "LOCAL_NAMES",
@@ -65,11 +67,19 @@ def local_name(name: str) -> str:
     return local
 
 
+def part_name(target: str) -> str:
+    """The zip member a workbook relationship names: relative to xl/, or absolute from the root."""
+    if not target:
+        return ""
+    return posixpath.normpath(target[1:] if target.startswith("/") else f"xl/{target}")
+
+
 class Relationships:
     """Id → Target of the workbook's relationships."""
 
     def __init__(self, limit: int) -> None:
         self.targets: dict[str, str] = {}
+        self.by_type: dict[str, str] = {}  # last segment of the type (styles, sharedStrings) → part
         self.limit = limit
 
     def handlers(self) -> dict[str, Callable[..., None]]:
@@ -77,31 +87,35 @@ class Relationships:
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         if local_name(name) == "Relationship":
-            self.targets[attrs.get("Id", "")] = attrs.get("Target", "")
+            target = attrs.get("Target", "")
+            self.targets[attrs.get("Id", "")] = target
+            self.by_type.setdefault(attrs.get("Type", "").rpartition("/")[2], part_name(target))
             if len(self.targets) > self.limit:
                 size = len(self.targets)
                 raise InputRefused(Code.FILE_TOO_LARGE, what="関係（rels）の数", size=size, limit=self.limit)
 
 
 class WorkbookSheets:
-    """The sheets listed in xl/workbook.xml, with the part calamine will open for each."""
+    """The sheets listed in xl/workbook.xml with the part holding each, and the date system."""
 
     def __init__(self, targets: dict[str, str], limit: int) -> None:
         self.targets = targets
         self.limit = limit
         self.sheets: list[tuple[str, str, str]] = []
+        self.date1904 = False
 
     def handlers(self) -> dict[str, Callable[..., None]]:
         return {"StartElementHandler": self.start}
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
-        if local_name(name) != "sheet":
+        local = local_name(name)
+        if local == "workbookPr":
+            self.date1904 = attrs.get("date1904", "").strip().lower() in ("1", "true")
+        if local != "sheet":
             return
         rel = next((v for k, v in attrs.items() if k.endswith(":id")), "")
         target = self.targets.get(rel, "")
-        # calamine's rule: "/xl/x" → "xl/x", "xl/x" as is, anything else → "xl/" + target
-        path = target[1:] if target.startswith("/xl/") else target if target.startswith("xl/") else f"xl/{target}"
-        self.sheets.append((attrs.get("name", ""), attrs.get("state", "visible"), path if target else ""))
+        self.sheets.append((attrs.get("name", ""), attrs.get("state", "visible"), part_name(target)))
         if len(self.sheets) > self.limit:
             raise InputRefused(
                 Code.FILE_TOO_LARGE, what="シートの数", size=len(self.sheets), limit=self.limit, value=len(self.sheets)
@@ -135,21 +149,28 @@ class Styles:
             self.in_cell_xfs = False
 
     def percent(self) -> frozenset[int]:
+        """The cellXfs indexes whose number format shows a percent."""
         ids = {str(i) for i in _PERCENT_BUILTIN}
         ids.update(i for i, code in self.custom.items() if "%" in _QUOTED.sub("", code))
         return frozenset(index for index, fmt in enumerate(self.xf_formats) if fmt in ids)
 
+    def formats(self, strings: list[str], date1904: bool) -> BookFormats:
+        """How to read a cell of this workbook: its shared strings and what each style shows."""
+        dates, durations = date_styles(self.xf_formats, self.custom)
+        return BookFormats(strings, self.percent(), dates, durations, date1904)
+
 
 class SharedStrings:
-    """The length of each shared string, as calamine will hold it (phonetic runs left out)."""
+    """The shared string table: every `<si>` in order, its text as Excel shows it (the runs of a
+    rich string joined, phonetic guides `<rPh>` left out)."""
 
     def __init__(self, limit: int) -> None:
-        self.lengths = array("L")
+        self.texts: list[str] = []
         self.limit = limit
+        self.path: list[str] = []  # local names open inside the <si>
+        self.text: list[str] = []
         self.length = 0
-        self.kept = False  # calamine keeps an <si> only when it has a <t> or a rich run
-        self.phonetic = 0
-        self.in_text = False
+        self.collect = False
 
     def handlers(self) -> dict[str, Callable[..., None]]:
         return {
@@ -160,35 +181,34 @@ class SharedStrings:
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         local = local_name(name)
-        if local == "si":
-            self.length, self.kept, self.phonetic = 0, False, 0
-        elif local == "rPh":
-            self.phonetic += 1
-        elif local == "r":
-            self.kept = True
-        elif local == "t" and not self.phonetic:
-            self.kept = self.in_text = True
+        if self.path or local == "si":
+            self.path.append(local)
+        if local == "si" and len(self.path) == 1:
+            self.text, self.length = [], 0
+        elif local == "t" and (len(self.path) == 2 or (len(self.path) == 3 and self.path[1] == "r")):
+            self.collect = True  # <si><t> or <si><r><t>, never <si><rPh><t>
 
     def end(self, name: str) -> None:
-        local = local_name(name)
+        if not self.path:
+            return
+        local = self.path.pop()
         if local == "t":
-            self.in_text = False
-        elif local == "rPh":
-            self.phonetic -= 1
-        elif local == "si" and self.kept:
-            self.lengths.append(min(self.length, 2**31))
-            if len(self.lengths) > self.limit:
+            self.collect = False
+        elif local == "si" and not self.path:
+            self.texts.append(unescape("".join(self.text)))
+            if len(self.texts) > self.limit:
                 raise InputRefused(
-                    Code.TOO_MANY_CELLS, what="共有文字列", count=f"{len(self.lengths):,}", limit=f"{self.limit:,}"
+                    Code.TOO_MANY_CELLS, what="共有文字列", count=f"{len(self.texts):,}", limit=f"{self.limit:,}"
                 )
 
     def chars(self, data: str) -> None:
-        if self.in_text and not self.phonetic:
+        if self.collect:
+            self.text.append(data)
             self.length += len(data)
             if self.length > EXCEL_MAX_CELL_CHARS:
                 raise InputRefused(
                     Code.CELL_TOO_LONG,
-                    value=f"共有文字列 {len(self.lengths) + 1}番",
+                    value=f"共有文字列 {len(self.texts) + 1}番",
                     column="（共有文字列）",
                     length=f"{EXCEL_MAX_CELL_CHARS:,}超",
                     limit=f"{EXCEL_MAX_CELL_CHARS:,}",
@@ -198,7 +218,7 @@ class SharedStrings:
 
 class Budget:
     """What the whole workbook may hold: cells with a value, and their text (a shared string
-    counts at each use, since calamine and Python copy it into every cell)."""
+    counts at each use, since Python holds it in every cell)."""
 
     def __init__(self, limits: ReadLimits) -> None:
         self.limits = limits
