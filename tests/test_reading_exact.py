@@ -75,7 +75,9 @@ def test_a_cell_without_r_after_one_with_r_is_read_at_its_own_column(tmp_path):
     """22.6% typed as Excel stores it (0.226, percent format); 実績値 and 参考値 written without `r`."""
     data, percent = with_percent_style(corpus.base_workbook())
     blank = '<c r="L3" s="6" t="n" />'
-    data = edit_kpi(data, blank + ACTUAL + REFERENCE, f'{blank}<c s="{percent}"><v>0.226</v></c><c s="6"><v>43.8</v></c>')
+    data = edit_kpi(
+        data, blank + ACTUAL + REFERENCE, f'{blank}<c s="{percent}"><v>0.226</v></c><c s="6"><v>43.8</v></c>'
+    )
     path = write(tmp_path, data)
     assert kpi(path) == (22.6, 43.8)
     assert grade(path)["M-001"] == "B"

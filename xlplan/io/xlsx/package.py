@@ -38,7 +38,7 @@ from .sheet_scan import SheetParts, SheetScanner, fast_scan
 from .values import BookFormats
 from .xml_scan import Budget, Relationships, SharedStrings, Styles, WorkbookSheets, guarded_parser
 
-__all__ = ["SheetEntry", "SheetParts", "WorkbookParts", "open_workbook", "scan_package"]
+__all__ = ["WORK", "SheetEntry", "SheetParts", "Work", "WorkbookParts", "open_workbook", "scan_package"]
 
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _DECLARATION_START = re.compile(rb"<\x00?!")  # "<!" in UTF-8, "<\0!" in UTF-16 (either byte order)
@@ -50,6 +50,17 @@ _WORKBOOK = "xl/workbook.xml"
 _STYLES = "xl/styles.xml"
 _STRINGS = "xl/sharedStrings.xml"
 _FAST_SCAN_BYTES = 8 * 1024 * 1024  # a sheet part larger than this is streamed, never held whole
+
+
+@dataclass(slots=True)
+class Work:
+    """What reading has cost this process so far, in bytes: the measure tests bound (not time)."""
+
+    inflated: int = 0  # bytes decompressed from zip members
+    parsed: int = 0  # bytes of XML handed to a scanner or parser (a declined fast scan counts too)
+
+
+WORK = Work()
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +203,7 @@ class _Screen:
             return SheetParts()
         if name in self.held:
             data = self.held.pop(name)
+            WORK.parsed += len(data)
             found = fast_scan(data, sheet, self.formats, self.limits, self.contents)
             if found is not None:
                 return found
@@ -209,6 +221,7 @@ class _Screen:
             if size > _FAST_SCAN_BYTES:
                 break
         else:
+            WORK.parsed += size
             found = fast_scan(b"".join(held), sheet, self.formats, self.limits, self.contents)
             if found is not None:
                 return found
@@ -224,6 +237,7 @@ class _Screen:
         first = True
         for chunk in inflate(self.data, self.spans[name], self.budget):
             self.budget -= len(chunk)
+            WORK.inflated += len(chunk)
             if first:
                 xml_like = xml_like or chunk.lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n\x00").startswith(b"<")
                 first = False
@@ -250,6 +264,7 @@ class _Screen:
             setattr(parser, attribute, handler)
         try:
             for chunk in chunks:
+                WORK.parsed += len(chunk)
                 parser.Parse(chunk, False)
             parser.Parse(b"", True)
         except expat.ExpatError as error:
