@@ -78,7 +78,7 @@ def read_section_workbook(
     if probe.kind is FileKind.XLSM:
         book.add(Code.FILE_HAS_MACROS)
     try:
-        parts = WorkbookParts(data, limits)  # screens the whole package before any sheet is read
+        parts = WorkbookParts(data, limits, probe.archive)  # screens the whole package before any sheet is read
     except InputRefused as refused:
         return _skip(book, refused=refused)
     except Exception as error:  # zipfile and expat raise many types on damaged files

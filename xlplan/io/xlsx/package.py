@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,10 +82,14 @@ class WorkbookParts:
 
     :param data: the file's bytes.
     :param limits: what the file may cost; the first breach raises `InputRefused`.
+    :param archive: the package as `probe_bytes` opened it (closed here), so the zip directory is
+        parsed once; opened here when None.
     """
 
-    def __init__(self, data: bytes, limits: ReadLimits = DEFAULT_LIMITS) -> None:
-        archive = open_package(data, limits)
+    def __init__(
+        self, data: bytes, limits: ReadLimits = DEFAULT_LIMITS, archive: zipfile.ZipFile | None = None
+    ) -> None:
+        archive = archive or open_package(data, limits)  # the probe's, when it opened the package
         try:
             spans = check_members(archive, data, limits)
         finally:
@@ -128,7 +133,7 @@ def open_workbook(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> tuple[Work
     probe = probe_bytes(data, limits=limits)
     if not probe.readable:
         raise InputRefused(probe.code or Code.FILE_NOT_WORKBOOK, reason=probe.detail or probe.kind)
-    return WorkbookParts(data, limits), data, probe.kind
+    return WorkbookParts(data, limits, probe.archive), data, probe.kind
 
 
 def scan_package(data: bytes, limits: ReadLimits = DEFAULT_LIMITS) -> WorkbookParts:

@@ -1,24 +1,23 @@
 """Tell what a file really is before parsing it: a workbook, a lock file, or something else.
 
 Sniffs magic bytes and zip member names only; never trusts the extension and never writes.
-It reads at most a few bounded pieces of a zip (the end record, `mimetype`, the content
-types), so a hostile archive cannot make the probe itself expensive.
+It reads at most a few bounded pieces of a zip (`mimetype`, the content types), so a hostile
+archive cannot make the probe itself expensive. The zip directory is parsed in one place,
+`limits.open_package`, and the archive it opens is handed on to the reader (`Probe.archive`).
 """
 
 from __future__ import annotations
 
 import codecs
 import io
-import os
-import stat
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import BinaryIO
 
 from ...core.findings import Code
-from .limits import DEFAULT_LIMITS, ReadLimits, directory_fits
+from .limits import DEFAULT_LIMITS, InputRefused, ReadLimits, open_package, read_bounded
 
 __all__ = ["FileKind", "Probe", "is_lock_file", "probe_bytes", "probe_file"]
 
@@ -50,6 +49,7 @@ class Probe:
 
     kind: FileKind
     detail: str = ""
+    archive: zipfile.ZipFile | None = field(default=None, compare=False, repr=False)  # opened, for the reader
 
     @property
     def readable(self) -> bool:
@@ -79,30 +79,29 @@ def is_lock_file(path: Path) -> bool:
 
 
 def probe_file(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> Probe:
-    """Say what a file is, from its bytes (read lazily from disk)."""
+    """Say what a file is, from its bytes (read bounded, without blocking on a pipe)."""
     if is_lock_file(path):
         return Probe(FileKind.LOCK)
-    try:  # without blocking: a FIFO named .xlsx would otherwise hang the run
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                return Probe(FileKind.UNREADABLE, "通常のファイルではありません")
-            return _probe(handle, limits)
+    try:
+        data = read_bounded(path, limits)
+    except InputRefused as refused:
+        return Probe(FileKind.UNREADABLE, str(refused.params.get("reason") or refused.params.get("what", "")))
     except OSError as error:
         return Probe(FileKind.UNREADABLE, error.strerror or type(error).__name__)
+    probe = probe_bytes(data, limits=limits)
+    if probe.archive is not None:
+        probe.archive.close()
+    return probe
 
 
 def probe_bytes(data: bytes, *, limits: ReadLimits = DEFAULT_LIMITS) -> Probe:
-    """Say what a file is, from its bytes already in memory."""
-    return _probe(io.BytesIO(data), limits)
-
-
-def _probe(handle: BinaryIO, limits: ReadLimits) -> Probe:
-    head = handle.read(_HEAD)
+    """Say what a file is, from its bytes already in memory. For a readable package the opened
+    archive comes with the verdict (`Probe.archive`): the reader parses the zip directory once."""
+    head = data[:_HEAD]
     if head.startswith(_OLE_MAGIC):
-        return _probe_ole(handle)
+        return _probe_ole(io.BytesIO(data))
     if head.startswith(_ZIP_MAGIC):
-        return _probe_zip(handle, limits)
+        return _probe_zip(data, limits)
     if _looks_like_text(head):
         return Probe(FileKind.CSV)
     return Probe(FileKind.OTHER)
@@ -122,22 +121,26 @@ def _probe_ole(handle: BinaryIO) -> Probe:
     return Probe(FileKind.XLS)
 
 
-def _probe_zip(handle: BinaryIO, limits: ReadLimits) -> Probe:
-    if not directory_fits(handle, limits):
-        return Probe(FileKind.XLSX, "unchecked")  # too many parts to look: the screen reports it
+def _probe_zip(data: bytes, limits: ReadLimits) -> Probe:
     try:
-        handle.seek(0)
-        with zipfile.ZipFile(handle) as archive:
-            names = {name.lower(): name for name in archive.namelist()}
-            if "mimetype" in names and b"opendocument" in _read_capped(archive, names["mimetype"], 100):
-                return Probe(FileKind.ODS)
-            if "xl/workbook.xml" not in names:
-                return Probe(FileKind.OTHER, "zip")
-            if _has_macros(archive, names):
-                return Probe(FileKind.XLSM)
+        archive = open_package(data, limits)
+    except InputRefused as refused:
+        if refused.code is Code.FILE_TOO_LARGE:
+            return Probe(FileKind.XLSX, "unchecked")  # too many parts to look: the screen reports it
+        return Probe(FileKind.UNREADABLE, str(refused.params.get("reason", "")))
+    try:
+        names = {name.lower(): name for name in archive.namelist()}
+        if "mimetype" in names and b"opendocument" in _read_capped(archive, names["mimetype"], 100):
+            kind = Probe(FileKind.ODS)
+        elif "xl/workbook.xml" not in names:
+            kind = Probe(FileKind.OTHER, "zip")
+        else:
+            kind = Probe(FileKind.XLSM if _has_macros(archive, names) else FileKind.XLSX, archive=archive)
     except Exception as error:  # zipfile raises many types (BadZipFile, EOFError, NotImplementedError...)
-        return Probe(FileKind.UNREADABLE, f"壊れたzip: {type(error).__name__}: {str(error)[:80]}")
-    return Probe(FileKind.XLSX)
+        kind = Probe(FileKind.UNREADABLE, f"壊れたzip: {type(error).__name__}: {str(error)[:80]}")
+    if kind.archive is None:
+        archive.close()
+    return kind
 
 
 def _has_macros(archive: zipfile.ZipFile, names: dict[str, str]) -> bool:
