@@ -411,29 +411,17 @@ def fast_scan(data: bytes, sheet: str, formats: BookFormats, limits: ReadLimits,
         kind = match.lastgroup
         if kind == "blank":
             continue
-        if kind == "formula_only":  # no text to count: place it, mark it
-            letters, number, attrs, saved = match.group(*_FORMULA_GROUPS)
-            style = styles.get(attrs)
-            if style is None:
-                style = styles[attrs] = _cell_style(attrs)
-                if style is None:
-                    return None
-            row, column = int(number), _COLUMNS.get(letters) or _column_bytes(letters)
-            if row == 0 or column > _MAX_COLUMN:
-                return None
-            cells += 1
-            if row > max_row:
-                max_row = row
-            if column > max_column:
-                max_column = column
-            if not (saved and style[0] == "str"):  # an empty text result is a result: ""
-                formula_masks[row] = formula_masks.get(row, 0) | (1 << column)
-            if style[1] in percent:
-                percent_masks[row] = percent_masks.get(row, 0) | (1 << column)
-        elif kind == "cell":
-            letters, number, attrs, formula, value, value_text, inline, inline_text = match.group(*_CELL_GROUPS)
-            if not (formula or value or inline):
-                continue  # <c r="A1"></c>: no value
+        if kind == "formula_only" or kind == "cell":
+            if kind == "formula_only":  # the commonest cell: a formula, no saved text
+                letters, number, attrs, value = match.group(*_FORMULA_GROUPS)
+                formula, raw = True, b""
+            else:
+                letters, number, attrs, formula, value, value_text, inline, inline_text = match.group(*_CELL_GROUPS)
+                if not (formula or value or inline):
+                    continue  # <c r="A1"></c>: no value
+                raw = value_text or inline_text or b""  # a cell has a <v> or an <is>, never both
+                if len(raw) > EXCEL_MAX_CELL_CHARS:
+                    return None  # perhaps too long: the scanner counts it and names the cell
             style = styles.get(attrs)
             if style is None:
                 style = styles[attrs] = _cell_style(attrs)
@@ -443,9 +431,6 @@ def fast_scan(data: bytes, sheet: str, formats: BookFormats, limits: ReadLimits,
             row, column = int(number), _COLUMNS.get(letters) or _column_bytes(letters)
             if row == 0 or column > _MAX_COLUMN:
                 return None
-            raw = value_text or inline_text or b""  # a cell has a <v> or an <is>, never both
-            if len(raw) > EXCEL_MAX_CELL_CHARS:
-                return None  # perhaps too long: the scanner counts it and names the cell
             text = raw.decode() if raw.isascii() and b"&" not in raw and b"\r" not in raw else xml_text(raw)
             if text is None:
                 return None
@@ -455,17 +440,16 @@ def fast_scan(data: bytes, sheet: str, formats: BookFormats, limits: ReadLimits,
             if column > max_column:
                 max_column = column
             if formula and not (text.strip() or (cell_type == "str" and value)):
-                formula_masks[row] = formula_masks.get(row, 0) | (1 << column)
-                shown: object = ""
-            else:
+                formula_masks[row] = formula_masks.get(row, 0) | (1 << column)  # no result saved
+            else:  # a value, or a formula's saved result (an empty text result is a result: "")
                 try:
                     shown = cell_value(cell_type, text, style_index, formats)
                 except IndexError:
                     return None  # the scanner names the cell
-            if isinstance(shown, str):
-                chars += len(shown)
-            if shown != "" or isinstance(shown, ErrorValue):
-                values.setdefault(row, {})[column] = shown
+                if isinstance(shown, str):
+                    chars += len(shown)
+                if shown != "" or isinstance(shown, ErrorValue):
+                    values.setdefault(row, {})[column] = shown
             if style_index in percent:
                 percent_masks[row] = percent_masks.get(row, 0) | (1 << column)
         elif kind == "row":
