@@ -87,7 +87,7 @@ def _garbage(rows: int) -> Callable[[bytes], bytes]:
 
 
 def _styled_blanks(data: bytes) -> bytes:
-    """About 30 MB of formatted empty cells (no value: calamine skips them, the scan still reads them)."""
+    """About 30 MB of formatted empty cells (no value: nothing to keep, the scan still reads them)."""
     import random
 
     part = corpus.sheet_part(data, "KPI")

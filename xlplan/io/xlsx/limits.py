@@ -254,7 +254,7 @@ def check_members(archive: zipfile.ZipFile, data: bytes, limits: ReadLimits) -> 
     infos = archive.infolist()
     seen: set[str] = set()
     for info in infos:
-        key = info.filename.lower()  # calamine looks parts up ignoring ASCII case
+        key = info.filename.lower()  # parts are looked up ignoring ASCII case
         if key in seen:
             raise InputRefused(Code.FILE_UNREADABLE, reason=f"zipの部品名が重複しています: {info.filename}")
         seen.add(key)

@@ -1,7 +1,7 @@
 """Keep freed memory for the next file instead of handing it back to the system.
 
-Reading a section workbook allocates a few buffers of about a megabyte (its inflated parts,
-the package calamine reads, calamine's own copies) and frees them before the next file. With
+Reading a section workbook allocates a few buffers of about a megabyte (the file, its
+inflated parts, the text of each sheet) and frees them before the next file. With
 glibc's default settings each such buffer is mapped fresh from the system and unmapped when
 freed, so every file pays a page fault for every 4 KiB it touches: on the development machine
 (a virtual machine) that was a fifth of the whole consolidation. `keep_freed_memory` raises

@@ -141,5 +141,5 @@ def _serial(number: float, duration: bool, date1904: bool) -> object:
 
 
 def _midnight_as_date(value: dt.datetime) -> dt.date | dt.datetime:
-    """A date with no time of day is a date (as calamine and the validators read it)."""
+    """A date with no time of day is a date (as the validators read it)."""
     return value.date() if value.time() == dt.time() and value.tzinfo is None else value
