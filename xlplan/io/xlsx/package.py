@@ -39,7 +39,7 @@ from .sheet_scan import SheetParts, SheetScanner, fast_scan
 from .values import BookFormats
 from .xml_scan import Budget, Relationships, SharedStrings, Styles, WorkbookSheets, guarded_parser
 
-__all__ = ["WORK", "SheetEntry", "SheetParts", "Work", "WorkbookParts", "open_workbook", "scan_package"]
+__all__ = ["WORK", "SheetEntry", "SheetParts", "Work", "WorkbookParts", "open_workbook"]
 
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _DECLARATION_START = re.compile(rb"<\x00?!")  # "<!" in UTF-8, "<\0!" in UTF-16 (either byte order)
@@ -134,18 +134,6 @@ def open_workbook(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> tuple[Work
     if not probe.readable:
         raise InputRefused(probe.code or Code.FILE_NOT_WORKBOOK, reason=probe.detail or probe.kind)
     return WorkbookParts(data, limits, probe.archive), data, probe.kind
-
-
-def scan_package(data: bytes, limits: ReadLimits = DEFAULT_LIMITS) -> WorkbookParts:
-    """Screen a whole .xlsx package held in memory, every sheet read; raise `InputRefused`.
-
-    :param data: the file's bytes.
-    :param limits: what the file may cost.
-    """
-    parts = WorkbookParts(data, limits)
-    for name in parts.sheet_paths():
-        parts.scan_sheet(name)
-    return parts
 
 
 class _Screen:

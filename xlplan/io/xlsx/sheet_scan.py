@@ -82,22 +82,6 @@ class SheetParts:
         """True when the column is hidden (or has zero width)."""
         return bool(self.hidden_columns >> column & 1)
 
-    @property
-    def formulas_without_value(self) -> set[str]:
-        """A1 addresses of formulas with no saved result."""
-        return _addresses(self.formula_masks)
-
-    @property
-    def percent_cells(self) -> set[str]:
-        """A1 addresses of percent-formatted cells."""
-        return _addresses(self.percent_masks)
-
-
-def _addresses(masks: dict[int, int]) -> set[str]:
-    return {
-        cell_address(row, col) for row, mask in masks.items() for col in range(mask.bit_length()) if mask >> col & 1
-    }
-
 
 class SheetScanner:
     """Streams one worksheet: reads each cell's value where its XML places it, checks limits,
