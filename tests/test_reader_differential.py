@@ -62,6 +62,7 @@ VALUES = st.one_of(
     st.sampled_from(["#N/A", "#DIV/0!", "#VALUE!", "#REF!"]).map(lambda v: f' t="e"><f>1/0</f><v>{v}</v></c>'),
     st.sampled_from(["", "x", "42"]).map(lambda v: f' t="str"><f>IF(A1="","",A1)</f><v>{v}</v></c>'),
     st.just('><f t="shared" ref="A1:A3" si="0">B1*2</f><v>6</v></c>'),
+    st.just('><f t="array" ref="A1:A1">SUM(B1:B3*2)</f><v>12</v></c>'),
     st.just('><v>22.6</v><extLst><ext uri="{X}"><x:v xmlns:x="urn:other">9</x:v></ext></extLst></c>'),
     st.sampled_from(["45383", "45383.5", "1", "59", "61"]).map(lambda v: f' s="2"><v>{v}</v></c>'),
     st.just(' s="3"><v>45000</v></c>'),

@@ -111,6 +111,8 @@ def test_a_formula_showing_an_error_is_a_finding_at_its_cell(tmp_path, error):
     assert findings == [("KPI", "M3", "cell-error")]
     assert error in messages[0] and "入力" in messages[0]
     assert "実績値" in messages[0]
+    graded = CliRunner().invoke(cli, ["grade", str(path)])
+    assert "エラーが 1 件" in graded.output  # grade says the actual was not read, instead of "未入力" alone
 
 
 def test_an_error_typed_without_a_formula_is_a_finding_too(tmp_path):
