@@ -18,6 +18,7 @@ from xlplan.app.consolidate import consolidate
 from xlplan.cli.consolidate import _Bar
 from xlplan.cli.main import cli
 from xlplan.core.master.provenance import strip_sources
+from xlplan.errors import OutputError
 from xlplan.io import master_writer
 from xlplan.io.master_reader import read_master
 from xlplan.io.roster import RosterEntry, read_roster
@@ -181,7 +182,7 @@ def test_a_failed_write_leaves_the_previous_master_as_it_was(folder, tmp_path, m
         raise OSError("disk full")
 
     monkeypatch.setattr(master_writer, "_write_meta", broken)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputError, match="disk full"):
         consolidate([folder], master)
     assert master.read_bytes() == b"previous master"
     assert [p.name for p in tmp_path.iterdir() if p.is_file()] == ["master.xlsx"]

@@ -1,12 +1,20 @@
 """The error root. Library code raises these; only the CLI turns them into exit codes.
 
 XlplanError            (exit 1) something the user can fix, said in Japanese
-└── UsageError         (exit 2) the command line itself is wrong
+├── UsageError         (exit 2) the command line itself is wrong
+│   └── InputOverwriteError      an output would replace, or sit in the folder of, an input
+└── OutputError        (exit 3) nothing could be written: the output side failed (full disk,
+                                read-only folder, name too long...); inputs and the previous
+                                output are intact
 """
 
 from __future__ import annotations
 
-__all__ = ["UsageError", "XlplanError"]
+import errno
+import os
+from pathlib import Path
+
+__all__ = ["InputOverwriteError", "OutputError", "UsageError", "XlplanError", "os_error_of", "shown_text"]
 
 
 class XlplanError(Exception):
@@ -19,3 +27,80 @@ class UsageError(XlplanError):
     """The command was called wrongly."""
 
     exit_code = 2
+
+
+class InputOverwriteError(UsageError):
+    """An output path is one of the command's inputs, or a folder output would hold one."""
+
+
+class OutputError(XlplanError):
+    """Nothing could be written to the output; the message names the path and what to do.
+
+    Raised only after whatever was half-written has been removed: the inputs and the previous
+    output are as they were.
+    """
+
+    exit_code = 3
+
+    def __init__(self, message: str, path: Path | str | None = None, error: OSError | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.os_error = error
+
+    @classmethod
+    def from_os_error(cls, error: OSError, path: Path | str) -> OutputError:
+        """The Japanese message for an OS error met while writing `path` (the output the user named)."""
+        shown = shown_text(os.fspath(path))
+        reason, advice = _ADVICE.get(error.errno or 0, (error.strerror or str(error) or type(error).__name__, _ELSEWHERE))
+        return cls(
+            f"出力先 {shown} に書き込めません（{shown_text(reason)}）。{advice}。"
+            "何も書き出していません（入力と前回の出力はそのままです）。",
+            path,
+            error,
+        )
+
+
+_ELSEWHERE = "書き込めるフォルダを -o で指定してください"
+# errno → (what happened, what to do); Windows error codes arrive as these errno values too
+_PERMISSION = ("書き込む権限がありません", "権限のあるフォルダを -o で指定するか、フォルダの権限を確認してください")
+_ADVICE = {
+    errno.EROFS: ("読み取り専用の場所です", "書き込めるフォルダを -o で指定してください"),
+    errno.EACCES: _PERMISSION,
+    errno.EPERM: _PERMISSION,
+    errno.ENOSPC: ("ディスクの空きが足りません", "空きを作るか、別のドライブのフォルダを -o で指定してください"),
+    errno.EDQUOT: ("ディスクの使用量の上限です", "空きを作るか、別のフォルダを -o で指定してください"),
+    errno.ENAMETOOLONG: ("名前が長すぎます。1つの名前は255バイトまでです", "短い名前を -o で指定してください"),
+    errno.EEXIST: ("同じ名前のファイルが既にあります", "別の名前を -o で指定してください"),
+    errno.ENOTDIR: ("途中のフォルダの名前がファイルです", "フォルダの場所を -o で指定し直してください"),
+    errno.EISDIR: ("その名前はフォルダです", "ファイルの名前を -o で指定してください"),
+    errno.EBUSY: ("他のプログラムが使用中です", "そのファイルを閉じてからもう一度実行してください"),
+    errno.ENOENT: ("途中のフォルダがありません", "フォルダの場所を -o で指定し直してください"),
+}
+
+
+def os_error_of(error: BaseException) -> OSError | None:
+    """The OS error behind `error`: itself, or one a library wrapped (XlsxWriter's FileCreateError)."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError):
+            return current
+        wrapped = current.args[0] if current.args and isinstance(current.args[0], OSError) else None
+        current = wrapped or current.__cause__ or current.__context__
+    return None
+
+
+def shown_text(text: str) -> str:
+    """Text safe to print or write: a file name that is not UTF-8 (surrogate escapes) shows � instead."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        try:  # the bytes the OS gave (os.fsdecode), each undecodable byte one �
+            raw = text.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:  # a lone surrogate from elsewhere
+            raw = text.encode("utf-8", "surrogatepass")
+        return raw.decode("utf-8", "replace")
+    return text

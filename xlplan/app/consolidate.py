@@ -33,6 +33,7 @@ from ..core.master.view import budget_by_pillar, grade_column
 from ..core.model import Plan
 from ..core.tables import SectionWorkbook
 from ..errors import UsageError
+from ..io.input_guard import refuse_overwriting_inputs
 from ..io.lint_rules import load_rule_set
 from ..io.master_reader import read_master
 from ..io.master_writer import MasterContent, write_master
@@ -191,8 +192,8 @@ def consolidate(
     paths = list(paths)
     items = scan_inputs(paths)  # links out of a folder and unlistable folders come back refused
     files = [item.path for item in items if item.refused is None]
-    if any(_same_file(f, output) for f in files) or (previous and _same_file(previous, output)):
-        raise UsageError(f"出力先 {output} が入力ファイルと同じです。別のファイル名を -o で指定してください。")
+    rules_file = rules if isinstance(rules, Path) else None
+    refuse_overwriting_inputs([*files, previous, roster, rules_file], files=[output])
     if isinstance(rules, GradeRules):
         grade_rules, audit_rules = rules, AuditRules()
     else:
@@ -270,13 +271,6 @@ def consolidate(
     )
     write_master(output, content)
     return ConsolidationResult(output, plan, inputs, findings, grades, missing, not_returned)
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve()
-    except OSError:
-        return False
 
 
 # System files that appear in shared folders and mean nothing to HQ.

@@ -4,6 +4,8 @@
 2. check them all (as returned by the sections);
 3. grade each one: a copy with its 評価 sheet, and the computed grades against the self-grades;
 4. consolidate them into the master plan (第2.0版), then write the council pack from the master.
+
+The output folder is written as a whole (`io.atomic.atomic_directory`): complete or not at all.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 from ..core.disassemble import section_records
 from ..core.grading.rules import GradeRules
 from ..core.model import Plan
+from ..io.atomic import atomic_directory
 from ..io.rules_file import load_rules
 from ..io.section_writer import TemplateOptions, write_section_workbook
 from ..sample import WORKED, load_sample_plan
@@ -23,7 +26,7 @@ from .check import CheckedWorkbook, check_paths
 from .consolidate import ConsolidationResult, consolidate
 from .grade import GradedWorkbook, grade_checked, write_graded_workbook
 from .lint import LintResult
-from .report import ReportResult, report_master
+from .report import ReportResult, moved_report, report_master
 from .sections import split_by_section
 
 __all__ = ["DemoResult", "run_demo", "write_section_workbooks"]
@@ -91,10 +94,41 @@ def run_demo(
     progress: Callable[[str], None] | None = None,
     variant: str = WORKED,
 ) -> DemoResult:
-    """Run the sample plan through the tool; outputs go under `directory`.
+    """Run the sample plan through the tool; outputs go under `directory`, which appears complete or not at all.
 
     :param variant: the sample's variant, 「as-published」 or 「worked」 (see `xlplan.sample`).
+    :raises OutputError: when the folder cannot be written (nothing is left half-made).
     """
+    directory = Path(directory)
+    with atomic_directory(directory) as work:
+        result = _run_demo(work, rules=rules, pdf=pdf, progress=progress, variant=variant)
+    return _moved(result, work, directory)
+
+
+def _moved(result: DemoResult, work: Path, directory: Path) -> DemoResult:
+    """The demo's result with its paths in `directory`, where the finished folder now is."""
+
+    def moved(path: Path) -> Path:
+        return directory / Path(path).relative_to(work)
+
+    result.directory = directory
+    result.section_files = [moved(p) for p in result.section_files]
+    result.outputs = {label: moved(p) for label, p in result.outputs.items()}
+    if result.consolidation is not None:
+        result.consolidation.output = moved(result.consolidation.output)
+    if result.report is not None:
+        result.report = moved_report(result.report, work, directory)
+    return result
+
+
+def _run_demo(
+    directory: Path,
+    *,
+    rules: GradeRules | None,
+    pdf: bool,
+    progress: Callable[[str], None] | None,
+    variant: str,
+) -> DemoResult:
     plan = load_sample_plan(variant)
     rules = rules or load_rules()
     result = DemoResult(directory=directory, variant=variant)

@@ -15,7 +15,8 @@ from pathlib import Path
 from ..core.findings import Finding
 from ..core.grading import MeasureGrade
 from ..core.model import Plan
-from ..io.atomic import atomic_output
+from ..io.atomic import atomic_directory, atomic_output
+from ..io.input_guard import refuse_overwriting_inputs
 from ..io.lint_rules import load_publisher
 from ..report.cards_pdf import write_cards_pdf
 from ..report.csv_export import METADATA_FILE, Publisher, open_data_tables, write_csv, write_open_data_metadata
@@ -52,7 +53,7 @@ def build_report(
     generated_at: dt.datetime | None = None,
     publisher: Publisher | None = None,
 ) -> ReportResult:
-    """Write the council pack of a plan into `directory` (created when missing).
+    """Write the council pack of a plan into `directory`, as a whole (`io.atomic.atomic_directory`).
 
     :param plan: the plan.
     :param grades: computed grades by measure ID.
@@ -62,9 +63,50 @@ def build_report(
     :param fiscal_year: the evaluated year (default: the plan's).
     :param generated_at: the time printed on the report (default: now).
     :param publisher: 団体コード, 団体名 and license of the open data (default: Akita's).
+    :raises OutputError: when the folder cannot be written (nothing is left half-made).
     """
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    with atomic_directory(directory) as work:
+        written = _write_pack(
+            plan,
+            grades,
+            findings,
+            work,
+            pdf=pdf,
+            fiscal_year=fiscal_year,
+            generated_at=generated_at,
+            publisher=publisher,
+        )
+    return moved_report(written, work, directory)
+
+
+def moved_report(result: ReportResult, old: Path, new: Path) -> ReportResult:
+    """`result` with its paths under `new`, where the folder `old` it was written into now is."""
+
+    def moved(path: Path) -> Path:
+        return new / Path(path).relative_to(old)
+
+    return ReportResult(
+        directory=moved(result.directory),
+        html=moved(result.html),
+        pdf=moved(result.pdf) if result.pdf else None,
+        csv={name: moved(path) for name, path in result.csv.items()},
+        metadata=moved(result.metadata) if result.metadata else None,
+        findings=result.findings,
+    )
+
+
+def _write_pack(
+    plan: Plan,
+    grades: Mapping[str, MeasureGrade],
+    findings: Sequence[Finding],
+    directory: Path,
+    *,
+    pdf: bool,
+    fiscal_year: int | None,
+    generated_at: dt.datetime | None,
+    publisher: Publisher | None,
+) -> ReportResult:
     tables = open_data_tables(plan, grades, findings, fiscal_year=fiscal_year, publisher=publisher)
     result = ReportResult(directory=directory, html=directory / REPORT_FILE, findings=list(findings))
     for table in tables:
@@ -98,7 +140,9 @@ def report_master(
     :param rules: the rules file (grade rules and `[lint]` thresholds).
     :param fiscal_year: the evaluated year (default: the master's).
     :param pdf: print the measure cards to PDF.
+    :raises UsageError: when the folder holds an input.
     """
+    refuse_overwriting_inputs([path, previous, rules], folders=[directory])
     lint = lint_master(path, previous=previous, rules=rules, fiscal_year=fiscal_year)
     publisher = load_publisher(rules)
     result = build_report(

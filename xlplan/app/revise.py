@@ -10,6 +10,9 @@ proposals), applies them (`core.revision.apply`) and, when nothing was refused, 
 - one pre-filled section workbook per section for the next fiscal year.
 
 When anything is refused (an error finding), nothing is written: the findings say what to fix.
+The output folder is written as a whole (`io.atomic.atomic_directory`): it appears complete or
+not at all, and a previous revision there stays until the new one is complete. It may not hold
+any input (the master, the changes workbook, the rules file).
 """
 
 from __future__ import annotations
@@ -29,8 +32,10 @@ from ..core.revision.changes import Changes
 from ..core.revision.proposals import Decision, Proposal, propose_transitions
 from ..core.revision.read import ProposalDecision, read_changes
 from ..errors import UsageError
+from ..io.atomic import atomic_directory
 from ..io.changes_workbook import ChangesOptions, read_changes_workbook, write_changes_workbook
 from ..io.comparison import RevisionBook, write_comparison_csv, write_revision_book
+from ..io.input_guard import refuse_overwriting_inputs
 from ..io.master_reader import Master, read_master
 from ..io.master_writer import MasterContent, write_master
 from ..io.rules_file import load_rules
@@ -101,11 +106,11 @@ def write_changes_template(
     :param rules: grade rules (or a rules file) deciding the proposals.
     :param fiscal_year: the new plan's fiscal year when no master is given (default: next April's).
     """
+    refuse_overwriting_inputs([master, rules if isinstance(rules, Path) else None], files=[output])
     if master is None:
         year = fiscal_year or _next_fiscal_year(dt.date.today())
         options = ChangesOptions(fiscal_year=year, to_version=to_version or "")
         return write_changes_workbook(output, options)
-    _same_file_refused(master, output)
     plan = read_master(master).plan
     _, proposals = _proposals(plan, _rules(rules))
     options = ChangesOptions(
@@ -137,14 +142,14 @@ def revise(
     :param to_version: the new version, e.g. "2.2" (default: the next minor version).
     :param changes: HQ's changes workbook (`--changes-template`); None revises with no change.
     :param rules: grade rules (or a rules file) deciding the proposals.
-    :raises UsageError: on a bad version, or when an output would overwrite the master.
+    :raises UsageError: on a bad version, or when the folder holds an input.
+    :raises OutputError: when the folder cannot be written (nothing is left half-made).
     """
+    directory = Path(directory)
+    refuse_overwriting_inputs([master, changes, rules if isinstance(rules, Path) else None], folders=[directory])
     current = read_master(master)
     plan = current.plan
     version = next_version(plan.version, to_version)
-    files = _outputs(Path(directory), plan.version, version)
-    for path in files.values():
-        _same_file_refused(master, path)
     grades, proposals = _proposals(plan, _rules(rules))
     findings: list[Finding] = []
     wanted, decisions = Changes(), tuple(ProposalDecision(p, None) for p in proposals)
@@ -164,13 +169,16 @@ def revise(
     new_view = current_view(revision.plan)
     history = tuple(m for m in revision.plan.measures if not m.is_active_in(revision.plan.evaluated_fy))
     master_content = MasterContent(plan=new_view, findings=findings, cards=True, history=history, kpi_years=True)
-    write_master(files["master"], master_content)
-    write_revision_book(
-        files["book"], RevisionBook(plan, revision.plan, revision.comparison, decisions, grades, findings)
-    )
-    write_comparison_csv(files["csv"], revision.comparison, old_version=plan.version, new_version=version)
-    result.sections = write_section_workbooks(new_view, files["sections"])
-    result.outputs = files
+    with atomic_directory(directory) as work:
+        files = _outputs(work, plan.version, version)
+        write_master(files["master"], master_content)
+        write_revision_book(
+            files["book"], RevisionBook(plan, revision.plan, revision.comparison, decisions, grades, findings)
+        )
+        write_comparison_csv(files["csv"], revision.comparison, old_version=plan.version, new_version=version)
+        written = write_section_workbooks(new_view, files["sections"])
+    result.outputs = _outputs(directory, plan.version, version)
+    result.sections = [result.outputs["sections"] / p.name for p in written]
     return result
 
 
@@ -181,15 +189,6 @@ def _outputs(directory: Path, old: str, new: str) -> dict[str, Path]:
         "csv": directory / f"新旧対照表_第{old}版_第{new}版.csv",
         "sections": directory / "sections",
     }
-
-
-def _same_file_refused(source: Path, output: Path) -> None:
-    try:
-        same = Path(source).resolve() == Path(output).resolve()
-    except OSError:
-        same = False
-    if same:
-        raise UsageError(f"出力先 {output} が入力のマスターと同じです。別の出力先を -o で指定してください。")
 
 
 def _next_fiscal_year(today: dt.date) -> int:

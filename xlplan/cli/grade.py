@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..app.grade import GradedWorkbook, grade_workbook, grades_json, write_graded_workbook
-from ..errors import UsageError
+from ..io.input_guard import refuse_overwriting_inputs
 from ..io.rules_file import load_rules
 from .options import FiscalYear, json_option, rules_option
 
@@ -53,11 +53,8 @@ def grade(
 
     With -o, writes a copy with a 評価 sheet; FILE itself is never modified.
     """
-    if output is not None and output.resolve() == file.resolve():
-        raise UsageError(
-            f"出力先 {output} が入力ファイルと同じです。元のファイルは変更しません。"
-            "別のファイル名を -o で指定してください。"
-        )
+    if output is not None:
+        refuse_overwriting_inputs([file, rules_path], files=[output])
     rules = load_rules(rules_path)
     graded = grade_workbook(
         file,

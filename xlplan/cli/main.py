@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import importlib
 import sys
 
 import click
 
 from .. import __version__
-from ..errors import XlplanError
+from ..errors import OutputError, XlplanError, os_error_of, shown_text
 
 # Each command's module is imported when the command runs (click's lazy-loading pattern): the
 # command starts without pandas and openpyxl, and so do the worker processes that read
@@ -27,7 +28,12 @@ _COMMANDS = {
 
 
 class _Group(click.Group):
-    """Loads commands on demand; turns XlplanError into a message and its exit code (nothing else is caught here)."""
+    """Loads commands on demand; turns XlplanError into a message and its exit code.
+
+    Exit codes: 1 a finding or failure the user can fix, 2 a wrong command line (or an output
+    over an input), 3 nothing could be written. An OS error that can only come from the output
+    side (full disk, read-only file system) and escaped the writers is reported as exit 3 too.
+    """
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(_COMMANDS))
@@ -42,8 +48,21 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except XlplanError as error:
-            click.echo(f"エラー: {error}", err=True)
+            click.echo(f"エラー: {shown_text(str(error))}", err=True)
             sys.exit(error.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as error:
+            cause = os_error_of(error)
+            if cause is None or cause.errno not in _OUTPUT_SIDE:
+                raise
+            output = OutputError.from_os_error(cause, cause.filename or "（出力先）")
+            click.echo(f"エラー: {output}", err=True)
+            sys.exit(output.exit_code)
+
+
+# errors no read can cause: whatever escaped with one of these failed to write
+_OUTPUT_SIDE = frozenset({errno.EROFS, errno.ENOSPC, errno.EDQUOT})
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

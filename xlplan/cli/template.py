@@ -8,6 +8,7 @@ import click
 
 from ..app.prefill import prefill_from_master
 from ..errors import UsageError
+from ..io.input_guard import refuse_overwriting_inputs
 from ..io.section_writer import TemplateOptions, write_section_workbook
 from .options import FiscalYear, describe_year
 
@@ -42,6 +43,7 @@ def template(output: Path, section: str, fiscal_year: int | None, plan_version: 
     if master is not None:
         if not section:
             raise UsageError("--from には --section で課所室名を指定してください（例: --section 情報統計課の正式名）。")
+        refuse_overwriting_inputs([master], files=[output])
         prefill_from_master(master, section, output, fiscal_year=fiscal_year, plan_version=plan_version or None)
         click.echo(f"様式を書き出しました: {output}（{section}、{master.name} から記入済み）")
         return

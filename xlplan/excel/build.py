@@ -18,6 +18,7 @@ from ..core.cells import split_cell
 from ..core.fiscal import fy_label
 from ..errors import XlplanError
 from ..io.atomic import atomic_write
+from ..io.input_guard import refuse_overwriting_inputs
 from .control import (
     BUTTON_CELL,
     CONF_SHEET,
@@ -87,6 +88,7 @@ def write_hq_workbook(folder: Path, options: HqOptions | None = None, *, force: 
     options = options or HqOptions()
     folder = Path(folder)
     workbook_path, module_path = folder / WORKBOOK_NAME, folder / MODULE_NAME
+    refuse_overwriting_inputs([options.vba_from], files=[workbook_path, module_path])
     existing = [p.name for p in (workbook_path, module_path) if p.exists()]
     if existing and not force:
         raise XlplanError(f"既にあります: {'、'.join(existing)}（置き換える場合は --force）")

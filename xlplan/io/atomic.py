@@ -1,38 +1,184 @@
-"""Write outputs atomically: a temporary file beside the target, then one rename.
+"""Write outputs atomically: a temporary file (or folder) beside the target, then one rename.
 
-A reader of the target sees the old file or the new one, never half of one; a crash leaves
-at most a hidden temporary file, which is removed when the writer fails normally.
+A reader of the target sees the old output or the new one, never half of one. A failed write
+removes its temporary and raises `OutputError` (one Japanese message, exit 3) for any OS error;
+a killed one leaves a hidden temporary that the next run writing the same target removes.
+
+Temporary names are ``.NAME.~xlHHHH-PID-RANDOM.tmp``: NAME is the target's name cut so that the
+whole stays within the file system's name limit (255 bytes) whatever the target's length; HHHH
+tells this machine from others writing to a shared folder and PID says whether the writer still
+runs, so only a dead writer's temporaries are removed (or any of ours a day old).
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
+import hashlib
 import os
-import tempfile
+import re
+import secrets
+import shutil
+import socket
+import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-__all__ = ["atomic_output", "atomic_write"]
+from ..errors import OutputError, os_error_of, shown_text
+
+__all__ = [
+    "atomic_directory",
+    "atomic_output",
+    "atomic_write",
+    "name_limit",
+    "remove_stale_temporaries",
+    "temporary_name",
+]
+
+_NAME_LIMIT = 255  # bytes: ext4, XFS, APFS, tmpfs; NTFS allows 255 UTF-16 units, never fewer bytes
+_STALE_AFTER = 24 * 3600  # seconds: any temporary of ours this old is a dead writer's, wherever it ran
+_HOST = hashlib.sha256(socket.gethostname().encode("utf-8", "surrogateescape")).hexdigest()[:4]
+_TEMPORARY = re.compile(r"^\.(?P<stem>.*)\.~xl(?P<host>[0-9a-f]{4})-(?P<pid>\d+)-[0-9a-z]{6}\.(?P<kind>tmp|old)$", re.S)
+
+
+def name_limit(folder: Path) -> int:
+    """The longest file name, in bytes, the file system of `folder` accepts (255 when it cannot be asked)."""
+    try:
+        return min(_NAME_LIMIT, os.pathconf(folder, "PC_NAME_MAX"))
+    except (AttributeError, OSError, ValueError):  # Windows has no pathconf
+        return _NAME_LIMIT
+
+
+def temporary_name(target_name: str, kind: str = "tmp", limit: int = _NAME_LIMIT) -> str:
+    """A hidden name for a temporary beside `target_name`, within `limit` bytes however long the target's name."""
+    tail = f".~xl{_HOST}-{os.getpid()}-{secrets.token_hex(3)}.{kind}"
+    room = limit - len(tail.encode()) - 1
+    stem = os.fsencode(target_name)[:room]
+    while stem and _cut_inside_a_character(stem):
+        stem = stem[:-1]
+    return "." + os.fsdecode(stem) + tail
+
+
+def _cut_inside_a_character(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return error.start >= len(raw) - 3 and error.reason == "unexpected end of data"
+    return False
+
+
+def remove_stale_temporaries(target: Path) -> list[Path]:
+    """Remove the temporaries a killed run of ours left beside `target`; return what was removed.
+
+    A temporary is stale when its writer ran on this machine and has ended, or when it is a day
+    old. A folder moved aside to be replaced (``.old``) goes back to `target` when `target` is
+    missing (the run was killed between its two renames); otherwise it is removed.
+    """
+    target = Path(target)
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return []
+    removed = []
+    for entry in entries:
+        match = _TEMPORARY.match(entry.name)
+        if match is None or not target.name.startswith(match["stem"]) or not _stale(match, entry):
+            continue
+        path = Path(entry.path)
+        with contextlib.suppress(OSError):
+            if match["kind"] == "old" and not os.path.lexists(target):
+                os.rename(path, target)
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+            removed.append(path)
+    return removed
+
+
+def _stale(match: re.Match[str], entry: os.DirEntry[str]) -> bool:
+    pid = int(match["pid"])
+    if match["host"] == _HOST and pid != os.getpid() and not _running(pid):
+        return True
+    try:
+        return time.time() - entry.stat(follow_symlinks=False).st_mtime > _STALE_AFTER
+    except OSError:
+        return False
+
+
+def _running(pid: int) -> bool:
+    """Whether a process `pid` runs on this machine."""
+    if sys.platform == "win32":
+        kernel = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        handle = kernel.OpenProcess(0x100000, False, pid)  # SYNCHRONIZE
+        if not handle:
+            return False
+        try:
+            return kernel.WaitForSingleObject(handle, 0) == 0x102  # WAIT_TIMEOUT: not signalled, still running
+        finally:
+            kernel.CloseHandle(handle)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # EPERM: it runs, as another user
+        return True
+    return True
+
+
+def _prepare(target: Path, *, folder: bool) -> Path:
+    """Create the parent, refuse a target of the other kind or too long a name, clear stale temporaries.
+
+    :return: a fresh temporary path beside `target`.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if len(os.fsencode(target.name)) > name_limit(target.parent):
+        raise OSError(errno.ENAMETOOLONG, os.strerror(errno.ENAMETOOLONG), str(target))
+    if folder and target.exists() and not target.is_dir():
+        raise OSError(errno.EEXIST, os.strerror(errno.EEXIST), str(target))
+    if not folder and target.is_dir():
+        raise OSError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
+    remove_stale_temporaries(target)
+    return target.parent / temporary_name(target.name, limit=name_limit(target.parent))
+
+
+@contextlib.contextmanager
+def _output_errors(target: Path) -> Iterator[None]:
+    """Turn an OS error met while writing `target` (wrapped or not) into `OutputError`."""
+    try:
+        yield
+    except OutputError:
+        raise
+    except Exception as error:
+        cause = os_error_of(error)
+        if cause is None:
+            raise
+        raise OutputError.from_os_error(cause, target) from error
 
 
 @contextlib.contextmanager
 def atomic_output(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside `target`; on success it replaces `target` in one step."""
+    """Yield a temporary path beside `target`; on success it replaces `target` in one step.
+
+    :raises OutputError: on any OS error (the temporary is removed; `target` is as it was).
+    """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    os.chmod(tmp, 0o666 & ~_current_umask())  # mkstemp makes 0600; others on a shared folder must read it
-    try:
-        yield tmp
-        with tmp.open("rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+    with _output_errors(target):
+        tmp = _prepare(target, folder=False)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies, as to any user file
+        os.close(fd)
+        try:
+            yield tmp
+            with tmp.open("rb+") as handle:
+                os.fsync(handle.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise
 
 
 def atomic_write(target: Path, write: Callable[[Path], None]) -> Path:
@@ -42,7 +188,99 @@ def atomic_write(target: Path, write: Callable[[Path], None]) -> Path:
     return Path(target)
 
 
-def _current_umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+@contextlib.contextmanager
+def atomic_directory(target: Path) -> Iterator[Path]:
+    """Yield a temporary folder beside `target`; when the block ends without error it becomes `target`.
+
+    The previous `target` stays until the new folder is complete, then the two are exchanged
+    (in one step where the system can, Linux; else by two renames, which a later run completes).
+    A previous folder is replaced only when everything in it has a counterpart in the new one
+    (a previous run's output, or an empty folder): a folder holding anything else is refused, so
+    that no file of the user's is ever removed.
+
+    :raises OutputError: on any OS error, when `target` is a file, or when it holds files the
+        new output does not; nothing half-made is left and the previous `target` is intact.
+    """
+    target = Path(target)
+    with _output_errors(target):
+        work = _prepare(target, folder=True)
+        work.mkdir()
+        try:
+            yield work
+            _refuse_foreign_folder(target, work)
+            _put_in_place(work, target)
+        except OutputError as error:
+            shutil.rmtree(work, ignore_errors=True)
+            raise _named_in(error, work, target) from error
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)
+            raise
+
+
+def _named_in(error: OutputError, work: Path, target: Path) -> OutputError:
+    """The error of a file written inside `work`, naming it where the user will look for it: in `target`."""
+    inside = Path(error.path) if error.path is not None else None
+    if error.os_error is None or inside is None or not inside.is_relative_to(work):
+        return error
+    return OutputError.from_os_error(error.os_error, target / inside.relative_to(work))
+
+
+def _refuse_foreign_folder(target: Path, work: Path) -> None:
+    """Refuse to replace a folder holding anything the new output `work` has no counterpart for."""
+    if not target.is_dir():
+        return
+    foreign = sorted(_contents(target) - _contents(work))
+    if foreign:
+        raise OutputError(
+            f"出力先フォルダ {shown_text(str(target))} には今回の出力にないもの（{_listed(foreign)}）があります。"
+            "フォルダごと置き換えるため、まだないフォルダか空のフォルダを -o で指定してください。"
+            "何も書き出していません。",
+            target,
+        )
+
+
+def _contents(folder: Path) -> set[str]:
+    """Every file and folder under `folder`, as paths relative to it."""
+    return {str(path.relative_to(folder)) for path in folder.rglob("*")}
+
+
+def _listed(names: list[str]) -> str:
+    shown = "、".join(shown_text(n) for n in names[:3])
+    return f"{shown} など {len(names)} 件" if len(names) > 3 else shown
+
+
+def _put_in_place(work: Path, target: Path) -> None:
+    """Make the complete folder `work` be `target`; the previous `target` is removed last."""
+    if not os.path.lexists(target):
+        os.rename(work, target)
+        return
+    if _exchange(work, target):
+        shutil.rmtree(work, ignore_errors=True)  # now the previous folder; a kill here leaves a stale temporary
+        return
+    aside = target.parent / temporary_name(target.name, "old", name_limit(target.parent))
+    os.rename(target, aside)
+    try:
+        os.rename(work, target)
+    except BaseException:
+        os.rename(aside, target)
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where the system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (AttributeError, OSError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False  # this file system cannot exchange: two renames
+    raise OSError(code, os.strerror(code), str(second))

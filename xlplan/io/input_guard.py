@@ -1,0 +1,72 @@
+"""Refuse any output that would replace an input, or a folder output that would hold one.
+
+Paths are compared as the file system sees them, not as they are spelled: a symlink, a `..`,
+another case on a case-insensitive file system or a hard link all name the same file. Called
+before anything is read or written, so a refused command changes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..errors import InputOverwriteError, shown_text
+
+__all__ = ["refuse_overwriting_inputs"]
+
+
+def refuse_overwriting_inputs(
+    inputs: Iterable[Path | str | None],
+    *,
+    files: Iterable[Path] = (),
+    folders: Iterable[Path] = (),
+) -> None:
+    """Raise unless every output leaves every input alone.
+
+    :param inputs: every file the command reads (None entries are skipped).
+    :param files: output files: none may be an input.
+    :param folders: output folders, replaced as a whole: none may hold an input, at any depth.
+    :raises InputOverwriteError: naming the output and the input (exit 2).
+    """
+    sources = [Path(p) for p in inputs if p is not None]
+    for output in files:
+        for source in sources:
+            if _same(Path(output), source):
+                raise InputOverwriteError(
+                    f"出力先 {_shown(output)} が入力ファイルと同じです（{_shown(source)}）。"
+                    "入力は変更しません。別の出力先を -o で指定してください。"
+                )
+    for folder in folders:
+        for source in sources:
+            if _holds(Path(folder), source):
+                raise InputOverwriteError(
+                    f"出力先フォルダ {_shown(folder)} には入力の {_shown(source)} があります。"
+                    "出力先フォルダは丸ごと書き出すため、入力のないフォルダを -o で指定してください。"
+                )
+
+
+def _same(first: Path, second: Path) -> bool:
+    """Whether two paths name one file: the same file once links, `..` and case are followed."""
+    try:
+        return os.path.samefile(first, second)
+    except OSError:  # one of them does not exist (yet): it cannot be the other
+        return os.path.normcase(_resolved(first)) == os.path.normcase(_resolved(second))
+
+
+def _holds(folder: Path, source: Path) -> bool:
+    """Whether `source` lies in `folder`, at any depth, however either is spelled."""
+    if _same(folder, source):
+        return True
+    return any(_same(folder, ancestor) for ancestor in Path(_resolved(source)).parents)
+
+
+def _resolved(path: Path) -> str:
+    try:
+        return str(Path(path).resolve())
+    except (OSError, RuntimeError):  # a symlink loop
+        return os.path.abspath(path)
+
+
+def _shown(path: Path | str) -> str:
+    return shown_text(os.fspath(path))
