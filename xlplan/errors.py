@@ -51,7 +51,8 @@ class OutputError(XlplanError):
     def from_os_error(cls, error: OSError, path: Path | str) -> OutputError:
         """The Japanese message for an OS error met while writing `path` (the output the user named)."""
         shown = shown_text(os.fspath(path))
-        reason, advice = _ADVICE.get(error.errno or 0, (error.strerror or str(error) or type(error).__name__, _ELSEWHERE))
+        unknown = (error.strerror or str(error) or type(error).__name__, _ELSEWHERE)
+        reason, advice = _ADVICE.get(error.errno or 0, unknown)
         return cls(
             f"出力先 {shown} に書き込めません（{shown_text(reason)}）。{advice}。"
             "何も書き出していません（入力と前回の出力はそのままです）。",

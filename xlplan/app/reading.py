@@ -24,6 +24,7 @@ from ..io.reader import read_section_workbook
 from ..io.xlsx.limits import DEFAULT_LIMITS, ReadLimits
 from ..io.xlsx.memory import keep_freed_memory
 from .inputs import Input
+from .parent_watch import end_with_parent
 
 __all__ = ["MAX_JOBS", "PARALLEL_FROM", "default_jobs", "read_all", "read_safely"]
 
@@ -155,6 +156,7 @@ def _read_in_workers(
 
 
 def _start_worker(started: Any) -> None:
+    end_with_parent()
     keep_freed_memory()
     started.set()
 

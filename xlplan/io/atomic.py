@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import gc
 import hashlib
 import os
 import re
@@ -23,8 +24,10 @@ import shutil
 import socket
 import sys
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from ..errors import OutputError, os_error_of, shown_text
 
@@ -129,11 +132,16 @@ def _running(pid: int) -> bool:
     return True
 
 
-def _prepare(target: Path, *, folder: bool) -> Path:
+def _prepare(target: Path, made: list[Path], *, folder: bool) -> Path:
     """Create the parent, refuse a target of the other kind or too long a name, clear stale temporaries.
 
+    :param made: receives the folders created here, deepest first (removed again on failure).
     :return: a fresh temporary path beside `target`.
     """
+    missing = target.parent
+    while not missing.exists() and missing != missing.parent:
+        made.append(missing)
+        missing = missing.parent
     target.parent.mkdir(parents=True, exist_ok=True)
     if len(os.fsencode(target.name)) > name_limit(target.parent):
         raise OSError(errno.ENAMETOOLONG, os.strerror(errno.ENAMETOOLONG), str(target))
@@ -146,17 +154,39 @@ def _prepare(target: Path, *, folder: bool) -> Path:
 
 
 @contextlib.contextmanager
-def _output_errors(target: Path) -> Iterator[None]:
-    """Turn an OS error met while writing `target` (wrapped or not) into `OutputError`."""
+def _output_errors(target: Path, made: list[Path]) -> Iterator[None]:
+    """Undo what failed (folders `made` for `target`); an OS error, wrapped or not, becomes `OutputError`."""
     try:
         yield
-    except OutputError:
-        raise
-    except Exception as error:
-        cause = os_error_of(error)
+    except BaseException as error:
+        _release(error)
+        for folder in made:
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only when still empty
+        cause = os_error_of(error) if isinstance(error, Exception) and not isinstance(error, OutputError) else None
         if cause is None:
             raise
-        raise OutputError.from_os_error(cause, target) from error
+        raise OutputError.from_os_error(cause, target) from None
+
+
+def _release(error: BaseException) -> None:
+    """Close now, quietly, the files a failed writer left open (a zip archive XlsxWriter or openpyxl was writing).
+
+    Left to the garbage collector, a full disk would make them print "Exception ignored" with a
+    traceback at exit, and on Windows the open temporary could not be removed.
+    """
+    hook = sys.unraisablehook
+
+    def quiet(unraisable: Any) -> None:
+        if not isinstance(unraisable.exc_value, OSError):
+            hook(unraisable)
+
+    sys.unraisablehook = quiet
+    try:
+        traceback.clear_frames(error.__traceback__)
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
 
 
 @contextlib.contextmanager
@@ -166,8 +196,9 @@ def atomic_output(target: Path) -> Iterator[Path]:
     :raises OutputError: on any OS error (the temporary is removed; `target` is as it was).
     """
     target = Path(target)
-    with _output_errors(target):
-        tmp = _prepare(target, folder=False)
+    made: list[Path] = []
+    with _output_errors(target, made):
+        tmp = _prepare(target, made, folder=False)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies, as to any user file
         os.close(fd)
         try:
@@ -175,7 +206,8 @@ def atomic_output(target: Path) -> Iterator[Path]:
             with tmp.open("rb+") as handle:
                 os.fsync(handle.fileno())
             os.replace(tmp, target)
-        except BaseException:
+        except BaseException as error:
+            _release(error)
             with contextlib.suppress(OSError):
                 tmp.unlink()
             raise
@@ -202,18 +234,19 @@ def atomic_directory(target: Path) -> Iterator[Path]:
         new output does not; nothing half-made is left and the previous `target` is intact.
     """
     target = Path(target)
-    with _output_errors(target):
-        work = _prepare(target, folder=True)
+    made: list[Path] = []
+    with _output_errors(target, made):
+        work = _prepare(target, made, folder=True)
         work.mkdir()
         try:
             yield work
             _refuse_foreign_folder(target, work)
             _put_in_place(work, target)
-        except OutputError as error:
+        except BaseException as error:
+            _release(error)
             shutil.rmtree(work, ignore_errors=True)
-            raise _named_in(error, work, target) from error
-        except BaseException:
-            shutil.rmtree(work, ignore_errors=True)
+            if isinstance(error, OutputError):
+                raise _named_in(error, work, target) from None
             raise
 
 
