@@ -105,3 +105,151 @@ def test_consolidate_killed_at_random_points_leaves_the_previous_master_intact(r
         assert_intact(master, before)
 
     assert {p: digest(p) for p in returned.iterdir()} == inputs
+
+
+def test_the_next_run_removes_the_temporary_a_killed_run_left(returned, tmp_path):
+    master = tmp_path / "master.xlsx"
+    for _ in range(5):  # strike while the temporary exists (a fast machine may finish first)
+        process = start(returned, master)
+        while process.poll() is None and not any(p.name.endswith(".tmp") for p in tmp_path.iterdir()):
+            time.sleep(0.002)
+        kill(process)
+        if any(p.name.endswith(".tmp") for p in tmp_path.iterdir()):
+            break
+    left = [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert left, "the run always finished before its temporary file could be struck"
+    assert start(returned, master).wait(timeout=300) in (0, 1)
+    assert [p.name for p in tmp_path.iterdir()] == ["master.xlsx"]
+
+
+# -- folder outputs: `revise` and `report` write a whole folder, which appears complete or not at all
+
+FOLDER_KILLS = 2
+CLI = [sys.executable, "-c", "from xlplan.cli.main import cli; cli()"]
+
+
+@pytest.fixture(scope="module")
+def returned_master(returned: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The master of two of the returned sections (a revision writes a workbook per section: keep it short)."""
+    two = tmp_path_factory.mktemp("two")
+    for path in sorted(returned.iterdir())[:2]:
+        (two / path.name).write_bytes(path.read_bytes())
+    master = tmp_path_factory.mktemp("hq") / "master.xlsx"
+    assert start(two, master).wait(timeout=300) in (0, 1)
+    return master
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file under `folder`: (size, modification time in ns)."""
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns) for p in files}
+
+
+def assert_previous_or_complete(folder: Path, previous: dict[str, tuple[int, int]], began: int) -> None:
+    """The folder is the previous one untouched, or a complete new one: every file written by the new run.
+
+    A half-replaced folder (some files new, some old, some missing) fails; so does anything
+    beside it but hidden temporaries of ours, which the next run removes.
+    """
+    now = snapshot(folder) if folder.exists() else {}
+    if now != previous:
+        assert set(now) == set(previous), set(now) ^ set(previous)
+        assert all(mtime >= began for _, mtime in now.values())
+        for name in now:
+            if name.endswith(".xlsx"):
+                with zipfile.ZipFile(folder / name) as archive:
+                    assert archive.testzip() is None
+    beside = [p.name for p in folder.parent.iterdir() if p != folder]
+    assert all(name.startswith(f".{folder.name}.~xl") for name in beside), beside
+
+
+@pytest.mark.parametrize(
+    ("command", "marker"),
+    [
+        pytest.param(["revise"], "sections", marks=pytest.mark.slow, id="revise"),
+        pytest.param(["report", "--no-pdf"], "report.html", id="report"),
+    ],
+)
+def test_a_folder_output_killed_at_random_points_is_the_previous_or_the_complete_new_one(
+    command, marker, returned_master, tmp_path
+):
+    master_digest = digest(returned_master)
+    out = tmp_path / "out"
+    args = [*CLI, command[0], str(returned_master), *command[1:], "-o", str(out)]
+
+    def run() -> subprocess.Popen[bytes]:
+        return subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+    began = time.perf_counter()
+    assert run().wait(timeout=300) == 0
+    full_run = time.perf_counter() - began
+    previous = snapshot(out)
+    assert any(name.startswith(marker) for name in previous)
+
+    # 1. strike while the new folder is being written (its temporary sibling exists)
+    process, started_ns = run(), time.time_ns()
+    while process.poll() is None and not any(p.name.startswith(f".{out.name}.~xl") for p in tmp_path.iterdir()):
+        time.sleep(0.002)
+    struck = process.poll() is None
+    kill(process)
+    assert struck, "the run finished before its temporary folder could be struck"
+    assert_previous_or_complete(out, previous, started_ns)
+    assert snapshot(out) == previous
+
+    # 2. strike at random points of a whole run
+    rng = random.Random(18)
+    for _ in range(FOLDER_KILLS):
+        before = snapshot(out)
+        process, started_ns = run(), time.time_ns()
+        time.sleep(rng.uniform(0.0, full_run))
+        kill(process)
+        assert_previous_or_complete(out, before, started_ns)
+
+    # the next run completes and clears what the killed ones left
+    assert run().wait(timeout=300) == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+    assert digest(returned_master) == master_digest
+
+
+WORKERS = """
+import multiprocessing, sys, time
+from concurrent.futures import ProcessPoolExecutor
+from xlplan.app import reading
+
+if __name__ == "__main__":
+    context = multiprocessing.get_context("spawn")
+    started = context.Event()
+    pool = ProcessPoolExecutor(2, context, initializer=reading._start_worker, initargs=(started,))
+    busy = [pool.submit(time.sleep, 600) for _ in range(2)]
+    started.wait(120)
+    print(" ".join(str(pid) for pid in pool._processes), flush=True)
+    time.sleep(600)
+"""
+
+
+def alive(pid: int) -> bool:
+    """Whether `pid` runs (a zombie nobody reaped has ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_reading_processes_end_when_their_parent_is_killed():
+    """The issue's case: killing `consolidate` left its two reading processes running for over a minute."""
+    parent = subprocess.Popen(
+        [sys.executable, "-c", WORKERS], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    workers = [int(pid) for pid in parent.stdout.readline().split()]  # type: ignore[union-attr]
+    assert len(workers) == 2 and all(alive(pid) for pid in workers)
+    kill(parent)
+    for _ in range(300):  # each busy for ten minutes more, unless it watches its parent
+        if not any(alive(pid) for pid in workers):
+            break
+        time.sleep(0.1)
+    left = [pid for pid in workers if alive(pid)]
+    for pid in left:  # ours: do not leave them to the next test
+        os.kill(pid, signal.SIGKILL)
+    assert left == []
