@@ -53,6 +53,8 @@ class OutputError(XlplanError):
         shown = shown_text(os.fspath(path))
         unknown = (error.strerror or str(error) or type(error).__name__, _ELSEWHERE)
         reason, advice = _ADVICE.get(error.errno or 0, unknown)
+        if error.errno == errno.ENOTDIR and error.filename and os.fspath(error.filename) != os.fspath(path):
+            reason = f"途中の {shown_text(os.fsdecode(error.filename))} はフォルダではなくファイルです"
         return cls(
             f"出力先 {shown} に書き込めません（{shown_text(reason)}）。{advice}。"
             "何も書き出していません（入力と前回の出力はそのままです）。",
@@ -72,7 +74,7 @@ _ADVICE = {
     errno.EDQUOT: ("ディスクの使用量の上限です", "空きを作るか、別のフォルダを -o で指定してください"),
     errno.ENAMETOOLONG: ("名前が長すぎます。1つの名前は255バイトまでです", "短い名前を -o で指定してください"),
     errno.EEXIST: ("同じ名前のファイルが既にあります", "別の名前を -o で指定してください"),
-    errno.ENOTDIR: ("途中のフォルダの名前がファイルです", "フォルダの場所を -o で指定し直してください"),
+    errno.ENOTDIR: ("途中の名前はフォルダではなくファイルです", "フォルダの場所を -o で指定し直してください"),
     errno.EISDIR: ("その名前はフォルダです", "ファイルの名前を -o で指定してください"),
     errno.EBUSY: ("他のプログラムが使用中です", "そのファイルを閉じてからもう一度実行してください"),
     errno.ENOENT: ("途中のフォルダがありません", "フォルダの場所を -o で指定し直してください"),

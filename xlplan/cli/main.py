@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import errno
 import importlib
+import io
 import sys
 
 import click
@@ -45,6 +48,7 @@ class _Group(click.Group):
         return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> object:
+        _show_undecodable_names()
         try:
             return super().invoke(ctx)
         except XlplanError as error:
@@ -60,6 +64,26 @@ class _Group(click.Group):
             click.echo(f"エラー: {output}", err=True)
             sys.exit(output.exit_code)
 
+
+def _show_undecodable_names() -> None:
+    """Print a file name that is not valid UTF-8 (surrogate escapes) with � per bad byte, wherever it is printed."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError, io.UnsupportedOperation):
+            stream.reconfigure(errors=_SHOWN)
+
+
+def _replacement_character(error: UnicodeError) -> tuple[bytes | str, int]:
+    """One � (in the stream's encoding; ? where it has none) for each character that cannot be encoded."""
+    assert isinstance(error, UnicodeEncodeError)
+    count = error.end - error.start
+    try:
+        return "\ufffd".encode(error.encoding) * count, error.end  # the UTF-8 encoder takes bytes, not text, here
+    except (UnicodeError, LookupError):
+        return "?" * count, error.end
+
+
+_SHOWN = "xlplan-replacement-character"
+codecs.register_error(_SHOWN, _replacement_character)  # type: ignore[arg-type]
 
 # errors no read can cause: whatever escaped with one of these failed to write
 _OUTPUT_SIDE = frozenset({errno.EROFS, errno.ENOSPC, errno.EDQUOT})

@@ -139,9 +139,11 @@ def _prepare(target: Path, made: list[Path], *, folder: bool) -> Path:
     :return: a fresh temporary path beside `target`.
     """
     missing = target.parent
-    while not missing.exists() and missing != missing.parent:
+    while not os.path.lexists(missing) and missing != missing.parent:
         made.append(missing)
         missing = missing.parent
+    if not missing.is_dir():  # a file where a folder of the path should be
+        raise OSError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(missing))
     target.parent.mkdir(parents=True, exist_ok=True)
     if len(os.fsencode(target.name)) > name_limit(target.parent):
         raise OSError(errno.ENAMETOOLONG, os.strerror(errno.ENAMETOOLONG), str(target))
