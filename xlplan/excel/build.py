@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from ..core.cells import split_cell
 from ..core.fiscal import fy_label
 from ..errors import XlplanError
-from ..io.atomic import atomic_write
+from ..io.atomic import atomic_output
 from ..io.input_guard import refuse_overwriting_inputs
 from .control import (
     BUTTON_CELL,
@@ -95,8 +95,10 @@ def write_hq_workbook(folder: Path, options: HqOptions | None = None, *, force: 
     vba = read_vba_project(options.vba_from)
     _verify_button_target(vba)
     data = build_hq_workbook(vba, options)
-    atomic_write(workbook_path, lambda tmp: tmp.write_bytes(data))
-    atomic_write(module_path, lambda tmp: tmp.write_text(module_text(), encoding="utf-8"))
+    # both written before either is put in place: a failure leaves neither half of the pair
+    with atomic_output(module_path) as module_tmp, atomic_output(workbook_path) as workbook_tmp:
+        module_tmp.write_text(module_text(), encoding="utf-8")
+        workbook_tmp.write_bytes(data)
     return HqWorkbook(workbook_path, module_path, vba.source, vba.signature is not None)
 
 

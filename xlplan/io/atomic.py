@@ -43,6 +43,7 @@ __all__ = [
 _NAME_LIMIT = 255  # bytes: ext4, XFS, APFS, tmpfs; NTFS allows 255 UTF-16 units, never fewer bytes
 _STALE_AFTER = 24 * 3600  # seconds: any temporary of ours this old is a dead writer's, wherever it ran
 _HOST = hashlib.sha256(socket.gethostname().encode("utf-8", "surrogateescape")).hexdigest()[:4]
+_LEGACY = re.compile(r"^\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp$", re.S)  # earlier versions (mkstemp): no pid
 _TEMPORARY = re.compile(r"^\.(?P<stem>.*)\.~xl(?P<host>[0-9a-f]{4})-(?P<pid>\d+)-[0-9a-z]{6}\.(?P<kind>tmp|old)$", re.S)
 
 
@@ -76,8 +77,9 @@ def remove_stale_temporaries(target: Path) -> list[Path]:
     """Remove the temporaries a killed run of ours left beside `target`; return what was removed.
 
     A temporary is stale when its writer ran on this machine and has ended, or when it is a day
-    old. A folder moved aside to be replaced (``.old``) goes back to `target` when `target` is
-    missing (the run was killed between its two renames); otherwise it is removed.
+    old (so is one named by earlier versions, ``.NAME.XXXXXXXX.tmp``, which carries no pid). A
+    folder moved aside to be replaced (``.old``) goes back to `target` when `target` is missing
+    (the run was killed between its two renames); otherwise it is removed.
     """
     target = Path(target)
     try:
@@ -87,6 +89,17 @@ def remove_stale_temporaries(target: Path) -> list[Path]:
     removed = []
     for entry in entries:
         match = _TEMPORARY.match(entry.name)
+        legacy = _LEGACY.match(entry.name) if match is None else None
+        if (
+            legacy is not None
+            and legacy["name"] == target.name
+            and _old(entry)
+            and entry.is_file(follow_symlinks=False)
+        ):
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+            continue
         if match is None or not target.name.startswith(match["stem"]) or not _stale(match, entry):
             continue
         path = Path(entry.path)
@@ -104,8 +117,10 @@ def remove_stale_temporaries(target: Path) -> list[Path]:
 
 def _stale(match: re.Match[str], entry: os.DirEntry[str]) -> bool:
     pid = int(match["pid"])
-    if match["host"] == _HOST and pid != os.getpid() and not _running(pid):
-        return True
+    return (match["host"] == _HOST and pid != os.getpid() and not _running(pid)) or _old(entry)
+
+
+def _old(entry: os.DirEntry[str]) -> bool:
     try:
         return time.time() - entry.stat(follow_symlinks=False).st_mtime > _STALE_AFTER
     except OSError:
