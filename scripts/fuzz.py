@@ -20,6 +20,17 @@ the batch) and renders the JSON report (and, with `--render`, the terminal table
 crash when an exception escapes, when the reader's last-resort net caught a programming error
 (TypeError, KeyError...), or when an input changed; otherwise it is a finding (at least one
 finding) or clean. Crashes are printed with their traceback. Exit status 1 on any crash.
+
+`--output-faults` fuzzes the other side: each case runs one writing command (template,
+template --from, consolidate, grade -o, revise, revise --changes-template, report, excel init)
+in this process while `tests.faults` makes its Nth write fail with a random OS error (ENOSPC,
+EDQUOT, EROFS, EACCES, EPERM, EIO, EBUSY), N drawn from 1 to a little past the command's
+own count of writes, so some cases finish. Each command writes into one folder across cases,
+so most runs replace a previous output. A case is a crash when anything but exit 0/1 (done) or
+3 (refused with `エラー: 出力先 …`) comes out, when a traceback is printed, when an input
+changes, when a refused run changed the previous output, or when a temporary is left behind.
+
+    python scripts/fuzz.py --output-faults --cases 1000 --seed 1
 """
 
 from __future__ import annotations
@@ -42,6 +53,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -50,6 +62,7 @@ if str(ROOT) not in sys.path:
 from rich.console import Console  # noqa: E402
 
 from tests.corpus import RawMember, member, write_zip  # noqa: E402
+from tests.faults import inject_fault  # noqa: E402
 from xlplan.app.check import check_paths  # noqa: E402
 from xlplan.app.sections import split_by_section  # noqa: E402
 from xlplan.cli.render import print_reports, reports_json  # noqa: E402
@@ -525,6 +538,142 @@ def fuzz(
     return tally
 
 
+# ---- the output side ---------------------------------------------------------------------------
+
+OUTPUT_ERRORS = ("ENOSPC", "EDQUOT", "EROFS", "EACCES", "EPERM", "EIO", "EBUSY")
+
+
+def _output_commands(inputs: Path) -> dict[str, tuple[Path, list[str]]]:
+    """Each writing command: the folder it writes under (`out/<its own>`) and its arguments."""
+    out = inputs.parent / "out"
+    master, rules = inputs / "master.xlsx", inputs / "rules.toml"
+    section = sorted((inputs / "returned").iterdir())[0]
+    name = section.stem
+    commands = {
+        "template": ["template", "-o", str(out / "template" / "様式.xlsx")],
+        "template --from": [
+            "template",
+            "--from",
+            str(master),
+            "--section",
+            name,
+            "-o",
+            str(out / "from" / "様式.xlsx"),
+        ],
+        "consolidate": ["consolidate", str(inputs / "returned"), "-o", str(out / "consolidate" / "master.xlsx")],
+        "grade -o": ["grade", str(section), "-o", str(out / "grade" / "評価.xlsx"), "--rules", str(rules)],
+        "revise": ["revise", str(master), "-o", str(out / "revise" / "改訂")],
+        "revise --changes-template": [
+            "revise",
+            str(master),
+            "--changes-template",
+            "-o",
+            str(out / "changes" / "c.xlsx"),
+        ],
+        "report": ["report", str(master), "-o", str(out / "report" / "報告"), "--no-pdf", "--rules", str(rules)],
+        "excel init": ["excel", "init", str(out / "excel" / "hq"), "--force"],
+    }
+    return {name: (out / _first_part(args, out), args) for name, args in commands.items()}
+
+
+def _first_part(args: list[str], out: Path) -> str:
+    """The folder of `out` that a command's arguments write under."""
+    written = next(a for a in args if a.startswith(f"{out}/"))
+    return Path(written).relative_to(out).parts[0]
+
+
+def _output_inputs(folder: Path) -> Path:
+    """Two small returned section workbooks of the sample plan, their master and a rules file."""
+    from click.testing import CliRunner
+
+    from xlplan.cli.main import cli
+
+    plan = load_sample_plan()
+    shares = sorted(split_by_section(plan), key=lambda s: (len(s.measures) + len(s.projects), s.section))[:2]
+    (folder / "returned").mkdir(parents=True)
+    for share in shares:
+        options = TemplateOptions(fiscal_year=plan.evaluated_fy, section=share.section, blank_rows=5)
+        records = section_records(share.measures, share.projects, plan.evaluated_fy)
+        write_section_workbook(folder / "returned" / f"{share.section}.xlsx", options, records)
+    result = CliRunner().invoke(cli, ["consolidate", str(folder / "returned"), "-o", str(folder / "master.xlsx")])
+    assert result.exit_code in (0, 1), result.output
+    shutil.copy(ROOT / "xlplan" / "rules" / "akita.toml", folder / "rules.toml")
+    return folder
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    if not folder.exists():
+        return {}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def fuzz_output(cases: int, seed: int, *, out: Callable[[str], None] = print) -> Tally:
+    """Run writing commands with a random OS error at a random write; return the tally."""
+    import errno as errno_codes
+
+    from click.testing import CliRunner
+
+    from xlplan.cli.main import cli
+
+    tally = Tally()
+    work = Path(tempfile.mkdtemp(prefix="xlplan-fuzz-out-"))
+    try:
+        started = time.perf_counter()
+        inputs = _output_inputs(work / "inputs")
+        commands = _output_commands(inputs)
+        writes: dict[str, int] = {}
+        for name, (root, args) in commands.items():  # each command's count of writes, from a clean run
+            with inject_fault(root, errno_codes.ENOSPC, at=0) as counted:
+                CliRunner().invoke(cli, args)
+            writes[name] = counted.events
+        before_inputs = _tree(inputs)
+        rng = random.Random(seed)
+        for number in range(cases):
+            name = rng.choice(list(commands))
+            root, args = commands[name]
+            code_name = rng.choice(OUTPUT_ERRORS)
+            at = rng.randint(1, writes[name] + 2)  # past the last write: the run completes
+            previous = _tree(root)
+            with inject_fault(root, getattr(errno_codes, code_name), at=at):
+                result = CliRunner().invoke(cli, args)
+            label = f"{seed}:{number} {name}, {code_name} at write {at} of {writes[name]}"
+            problem = _output_problem(result, root, previous)
+            if _tree(inputs) != before_inputs:
+                problem = "an input changed"
+            if problem:
+                tally.crash(label, problem)
+            else:
+                tally.counts["refused" if result.exit_code == 3 else "written"] += 1
+                tally.codes[f"{name}: {'exit 3' if result.exit_code == 3 else 'done'}"] += 1
+        tally.counts["cases"] = cases
+        tally.counts["seconds"] = round(time.perf_counter() - started)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    for signature, reports in tally.crashes.items():
+        out(f"=== {len(reports)} crash(es): {signature}")
+        out(reports[0])
+    return tally
+
+
+def _output_problem(result: Any, root: Path, previous: dict[str, str]) -> str | None:
+    """What is wrong with one output-fault case (None: refused cleanly, or done)."""
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        return "".join(traceback.format_exception(result.exception))
+    if "Traceback" in result.output:
+        return "a traceback was printed:\n" + result.output
+    if result.exit_code not in (0, 1, 3):
+        return f"exit {result.exit_code}:\n{result.output}"
+    if result.exit_code == 3:
+        if not result.stderr.startswith("エラー: 出力先 "):
+            return "exit 3 without its message:\n" + result.output
+        if _tree(root) != previous:
+            return "a refused run changed the previous output"
+    hidden = [str(p.relative_to(root)) for p in root.rglob(".*")] if root.exists() else []
+    return f"temporaries left: {hidden}" if hidden else None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line: print counts; exit 1 on any crash."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -535,7 +684,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--render", action=argparse.BooleanOptionalAction, default=False, help="also draw the table")
     parser.add_argument("--keep", type=Path, default=None, help="copy crashing inputs here")
     parser.add_argument("--only", default=None, help="SEED:CASE: replay one case")
+    parser.add_argument("--output-faults", action="store_true", help="fault the writes of every writing command")
     args = parser.parse_args(argv)
+    if args.output_faults:
+        tally = fuzz_output(args.cases, args.seed)
+        counts = tally.counts
+        print(
+            f"output faults, cases {counts['cases']}: crash {counts['crash']}  refused (exit 3) {counts['refused']}"
+            f"  written {counts['written']}  | {counts['seconds']} s, seed {args.seed}"
+        )
+        print("by command: " + ", ".join(f"{key} {n}" for key, n in sorted(tally.codes.items())))
+        return 1 if counts["crash"] else 0
     seed, only = args.seed, None
     if args.only:
         seed_text, _, case_text = args.only.partition(":")

@@ -195,12 +195,17 @@ def _release(error: BaseException) -> None:
     hook = sys.unraisablehook
 
     def quiet(unraisable: Any) -> None:
-        if not isinstance(unraisable.exc_value, OSError):
+        if not isinstance(unraisable.exc_value, OSError | ValueError):  # ValueError: I/O on the closed file
             hook(unraisable)
 
     sys.unraisablehook = quiet
     try:
-        traceback.clear_frames(error.__traceback__)
+        seen: set[int] = set()
+        current: BaseException | None = error
+        while current is not None and id(current) not in seen:  # the errors met while handling it hold frames too
+            seen.add(id(current))
+            traceback.clear_frames(current.__traceback__)
+            current = current.__cause__ or current.__context__
         gc.collect()
     finally:
         sys.unraisablehook = hook
