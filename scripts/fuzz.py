@@ -609,8 +609,8 @@ def _tree(folder: Path) -> dict[str, str]:
     }
 
 
-def fuzz_output(cases: int, seed: int, *, out: Callable[[str], None] = print) -> Tally:
-    """Run writing commands with a random OS error at a random write; return the tally."""
+def fuzz_output(cases: int, seed: int, *, skip: tuple[str, ...] = (), out: Callable[[str], None] = print) -> Tally:
+    """Run writing commands (all but those in `skip`) with a random OS error at a random write; return the tally."""
     import errno as errno_codes
 
     from click.testing import CliRunner
@@ -622,7 +622,7 @@ def fuzz_output(cases: int, seed: int, *, out: Callable[[str], None] = print) ->
     try:
         started = time.perf_counter()
         inputs = _output_inputs(work / "inputs")
-        commands = _output_commands(inputs)
+        commands = {name: c for name, c in _output_commands(inputs).items() if name not in skip}
         writes: dict[str, int] = {}
         for name, (root, args) in commands.items():  # each command's count of writes, from a clean run
             with inject_fault(root, errno_codes.ENOSPC, at=0) as counted:
@@ -685,9 +685,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, default=None, help="copy crashing inputs here")
     parser.add_argument("--only", default=None, help="SEED:CASE: replay one case")
     parser.add_argument("--output-faults", action="store_true", help="fault the writes of every writing command")
+    parser.add_argument("--skip", action="append", default=[], help="with --output-faults: leave this command out")
     args = parser.parse_args(argv)
     if args.output_faults:
-        tally = fuzz_output(args.cases, args.seed)
+        tally = fuzz_output(args.cases, args.seed, skip=tuple(args.skip))
         counts = tally.counts
         print(
             f"output faults, cases {counts['cases']}: crash {counts['crash']}  refused (exit 3) {counts['refused']}"

@@ -63,6 +63,17 @@ def test_the_command_line_prints_the_counts(capsys):
     assert "cases 3: crash 0" in out
 
 
+def test_output_faults_at_random_writes_of_every_writing_command_crash_nothing(capsys):
+    """`--output-faults`: each case a writing command whose Nth write fails; the summary counts crashes.
+
+    `revise` (the slowest, a workbook per section) is left out here; test_output_faults runs it.
+    """
+    fuzz = load_fuzz()
+    assert fuzz.main(["--output-faults", "--cases", "6", "--seed", "4", "--skip", "revise"]) == 0
+    out = capsys.readouterr().out
+    assert "output faults, cases 6: crash 0  refused (exit 3) " in out
+
+
 INVISIBLE = {chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]} | set(
     "\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff"
 )
