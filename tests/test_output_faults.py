@@ -132,21 +132,17 @@ def tmpfs(mountpoint: Path, options: str) -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(mountpoint)], check=False)
 
 
+@pytest.mark.parametrize(
+    ("options", "reason"),
+    [("ro,size=1m", "読み取り専用の場所です"), ("size=8k", "ディスクの空きが足りません")],
+    ids=["read-only", "full"],
+)
 @pytest.mark.parametrize("command", list(COMMANDS))
-def test_a_read_only_file_system(command, world, tmp_path):
+def test_a_read_only_or_full_file_system(command, options, reason, world, tmp_path):
     inputs = world.digests()
-    with tmpfs(tmp_path / "mnt", "ro,size=1m") as mounted:
+    with tmpfs(tmp_path / "mnt", options) as mounted:
         result = run(COMMANDS[command](world, mounted))
-        assert_refused_cleanly(result, world, inputs, "読み取り専用の場所です")
-        assert list(mounted.iterdir()) == []
-
-
-@pytest.mark.parametrize("command", list(COMMANDS))
-def test_a_full_file_system(command, world, tmp_path):
-    inputs = world.digests()
-    with tmpfs(tmp_path / "mnt", "size=8k") as mounted:
-        result = run(COMMANDS[command](world, mounted))
-        assert_refused_cleanly(result, world, inputs, "ディスクの空きが足りません")
+        assert_refused_cleanly(result, world, inputs, reason)
         assert list(mounted.iterdir()) == []  # nothing half-written, not even a temporary
 
 

@@ -30,20 +30,20 @@ def refuse_overwriting_inputs(
     :raises InputOverwriteError: naming the output and the input (exit 2).
     """
     sources = [Path(p) for p in inputs if p is not None]
-    for output in files:
-        for source in sources:
-            if _same(Path(output), source):
-                raise InputOverwriteError(
-                    f"出力先 {_shown(output)} が入力ファイルと同じです（{_shown(source)}）。"
-                    "入力は変更しません。別の出力先を -o で指定してください。"
-                )
-    for folder in folders:
-        for source in sources:
-            if _holds(Path(folder), source):
-                raise InputOverwriteError(
-                    f"出力先フォルダ {_shown(folder)} には入力の {_shown(source)} があります。"
-                    "出力先フォルダは丸ごと書き出すため、入力のないフォルダを -o で指定してください。"
-                )
+    clashes = [(output, source, _same, _SAME_FILE) for output in files for source in sources]
+    clashes += [(folder, source, _holds, _HELD) for folder in folders for source in sources]
+    for output, source, clash, message in clashes:
+        if clash(Path(output), source):
+            raise InputOverwriteError(message.format(output=_shown(output), source=_shown(source)))
+
+
+_SAME_FILE = (
+    "出力先 {output} が入力ファイルと同じです（{source}）。入力は変更しません。別の出力先を -o で指定してください。"
+)
+_HELD = (
+    "出力先フォルダ {output} には入力の {source} があります。"
+    "出力先フォルダは丸ごと書き出すため、入力のないフォルダを -o で指定してください。"
+)
 
 
 def _same(first: Path, second: Path) -> bool:
