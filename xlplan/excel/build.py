@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from ..core.cells import split_cell
 from ..core.fiscal import fy_label
 from ..errors import XlplanError
-from ..io.atomic import atomic_output
+from ..io.atomic import atomic_outputs
 from ..io.input_guard import refuse_overwriting_inputs
 from .control import (
     BUTTON_CELL,
@@ -96,7 +96,7 @@ def write_hq_workbook(folder: Path, options: HqOptions | None = None, *, force: 
     _verify_button_target(vba)
     data = build_hq_workbook(vba, options)
     # both written before either is put in place: a failure leaves neither half of the pair
-    with atomic_output(module_path) as module_tmp, atomic_output(workbook_path) as workbook_tmp:
+    with atomic_outputs(module_path, workbook_path) as (module_tmp, workbook_tmp):
         module_tmp.write_text(module_text(), encoding="utf-8")
         workbook_tmp.write_bytes(data)
     return HqWorkbook(workbook_path, module_path, vba.source, vba.signature is not None)

@@ -34,6 +34,7 @@ from ..errors import OutputError, os_error_of, shown_text
 __all__ = [
     "atomic_directory",
     "atomic_output",
+    "atomic_outputs",
     "atomic_write",
     "name_limit",
     "remove_stale_temporaries",
@@ -171,8 +172,12 @@ def _prepare(target: Path, made: list[Path], *, folder: bool) -> Path:
 
 
 @contextlib.contextmanager
-def _output_errors(target: Path, made: list[Path]) -> Iterator[None]:
-    """Undo what failed (folders `made` for `target`); an OS error, wrapped or not, becomes `OutputError`."""
+def _output_errors(target: list[Path], made: list[Path], temporaries: dict[Path, Path] | None = None) -> Iterator[None]:
+    """Undo what failed (the folders `made`); an OS error, wrapped or not, becomes `OutputError`.
+
+    :param target: the output the error is about (`target[0]`; a list, so the caller may move it on).
+    :param temporaries: temporary → target: an error naming a temporary is reported against its target.
+    """
     try:
         yield
     except BaseException as error:
@@ -183,7 +188,8 @@ def _output_errors(target: Path, made: list[Path]) -> Iterator[None]:
         cause = os_error_of(error) if isinstance(error, Exception) and not isinstance(error, OutputError) else None
         if cause is None:
             raise
-        raise OutputError.from_os_error(cause, target) from None
+        named = Path(os.fsdecode(cause.filename)) if isinstance(cause.filename, str | bytes) else None
+        raise OutputError.from_os_error(cause, (temporaries or {}).get(named, target[0])) from None
 
 
 def _release(error: BaseException) -> None:
@@ -217,21 +223,45 @@ def atomic_output(target: Path) -> Iterator[Path]:
 
     :raises OutputError: on any OS error (the temporary is removed; `target` is as it was).
     """
-    target = Path(target)
+    with atomic_outputs(target) as (tmp,):
+        yield tmp
+
+
+@contextlib.contextmanager
+def atomic_outputs(*targets: Path) -> Iterator[list[Path]]:
+    """Yield a temporary path beside each target; on success every one is on disk before any replaces its target.
+
+    For files that belong together (a workbook and the module it calls): a failure while writing
+    or syncing leaves every target as it was.
+
+    :raises OutputError: on any OS error, naming the target it met (the temporaries are removed).
+    """
+    paths = [Path(t) for t in targets]
     made: list[Path] = []
-    with _output_errors(target, made):
-        tmp = _prepare(target, made, folder=False)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies, as to any user file
-        os.close(fd)
+    temporaries: dict[Path, Path] = {}  # temporary → its target
+    current = [paths[0]]  # the target an error is reported against
+    with _output_errors(current, made, temporaries):
         try:
-            yield tmp
-            with tmp.open("rb+") as handle:
-                os.fsync(handle.fileno())
-            os.replace(tmp, target)
+            for target in paths:
+                current[0] = target
+                tmp = _prepare(target, made, folder=False)
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies, as to any user file
+                os.close(fd)
+                temporaries[tmp] = target
+            current[0] = paths[0]
+            yield list(temporaries)
+            for tmp, target in temporaries.items():
+                current[0] = target
+                with tmp.open("rb+") as handle:
+                    os.fsync(handle.fileno())
+            for tmp, target in temporaries.items():
+                current[0] = target
+                os.replace(tmp, target)
         except BaseException as error:
             _release(error)
-            with contextlib.suppress(OSError):
-                tmp.unlink()
+            for tmp in temporaries:
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
             raise
 
 
@@ -257,7 +287,7 @@ def atomic_directory(target: Path) -> Iterator[Path]:
     """
     target = Path(target)
     made: list[Path] = []
-    with _output_errors(target, made):
+    with _output_errors([target], made):
         work = _prepare(target, made, folder=True)
         work.mkdir()
         try:
