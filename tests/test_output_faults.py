@@ -185,3 +185,19 @@ def test_an_injected_fault_half_way_keeps_the_previous_output(command, code, rea
     assert_refused_cleanly(result, world, inputs, reason)
     assert tree_digests(out) == previous
     assert all(not name.startswith(".") for name in os.listdir(out))  # no temporary left behind
+
+
+def test_a_fault_at_any_of_the_last_writes_of_excel_init_keeps_both_previous_files(world, tmp_path):
+    """Found by `scripts/fuzz.py --output-faults`: a fault while syncing the second file left a new
+    workbook beside the old module. Both are now on disk before either replaces its target."""
+    out = tmp_path / "out"
+    out.mkdir()
+    args = COMMANDS["excel init"](world, out)
+    with inject_fault(out, errno.EDQUOT, at=0) as counted:
+        assert run(args).exit_code == 0
+    previous, inputs = tree_digests(out), world.digests()
+    for at in range(max(1, counted.events - 4), counted.events + 1):
+        with inject_fault(out, errno.EDQUOT, at=at):
+            result = run(args)
+        assert_refused_cleanly(result, world, inputs, "ディスクの使用量の上限です")
+        assert tree_digests(out) == previous, at
