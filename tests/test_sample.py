@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from xlplan.app.check import check_paths
-from xlplan.app.demo import write_section_workbooks
+from xlplan.app.prefill import write_section_workbooks
 from xlplan.core.enums import Stage
 from xlplan.core.model import Amounts, Measure
 from xlplan.sample import AS_PUBLISHED, SAMPLE_FILE, WORKED, load_sample_plan, sample_oddities

@@ -10,28 +10,23 @@ The output folder is written as a whole (`io.atomic.atomic_directory`): complete
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.disassemble import section_records
 from ..core.grading.rules import GradeRules
-from ..core.model import Plan
 from ..io.atomic import atomic_directory
 from ..io.rules_file import load_rules
-from ..io.section_writer import TemplateOptions, write_section_workbook
+from ..report.pdf_engine import PdfChoice
 from ..sample import WORKED, load_sample_plan
 from .check import CheckedWorkbook, check_paths
 from .consolidate import ConsolidationResult, consolidate
 from .grade import GradedWorkbook, grade_checked, write_graded_workbook
 from .lint import LintResult
-from .report import ReportResult, moved_report, report_master
-from .sections import split_by_section
+from .prefill import write_section_workbooks
+from .report import ReportResult, moved_report, pdf_choice, report_master
 
-__all__ = ["DemoResult", "run_demo", "write_section_workbooks"]
-
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+__all__ = ["DemoResult", "run_demo"]
 
 
 @dataclass(slots=True)
@@ -54,51 +49,22 @@ class DemoResult:
         return sum(1 for grade, own in pairs if grade == own), len(pairs)
 
 
-def write_section_workbooks(
-    plan: Plan,
-    directory: Path,
-    *,
-    rules: GradeRules | None = None,
-    blank_rows: int = 100,
-    progress: Callable[[str], None] | None = None,
-) -> list[Path]:
-    """Write one pre-filled section workbook per section of the plan into `directory`.
-
-    :param rules: the grade rules the workbooks' live formulas follow (default: Akita's).
-    :param blank_rows: empty, formatted input rows after the pre-filled ones.
-    """
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for share in split_by_section(plan):
-        path = directory / f"{_UNSAFE.sub('_', share.section)}.xlsx"
-        options = TemplateOptions(
-            fiscal_year=plan.evaluated_fy,
-            section=share.section,
-            plan_name=plan.name,
-            plan_version=plan.version,
-            blank_rows=blank_rows,
-            rules=rules,
-        )
-        write_section_workbook(path, options, section_records(share.measures, share.projects, plan.evaluated_fy))
-        written.append(path)
-        if progress:
-            progress(share.section)
-    return written
-
-
 def run_demo(
     directory: Path,
     *,
     rules: GradeRules | None = None,
-    pdf: bool = True,
+    pdf: PdfChoice | bool = True,
     progress: Callable[[str], None] | None = None,
     variant: str = WORKED,
 ) -> DemoResult:
     """Run the sample plan through the tool; outputs go under `directory`, which appears complete or not at all.
 
     :param variant: the sample's variant, 「as-published」 or 「worked」 (see `xlplan.sample`).
+    :param pdf: the engine printing the measure cards (`choose_pdf_engine`), True to find one
+        now (before any work), False for none. Without one, everything else is still written.
     :raises OutputError: when the folder cannot be written (nothing is left half-made).
     """
+    pdf = pdf_choice(pdf)
     directory = Path(directory)
     with atomic_directory(directory) as work:
         result = _run_demo(work, rules=rules, pdf=pdf, progress=progress, variant=variant)
@@ -125,7 +91,7 @@ def _run_demo(
     directory: Path,
     *,
     rules: GradeRules | None,
-    pdf: bool,
+    pdf: PdfChoice,
     progress: Callable[[str], None] | None,
     variant: str,
 ) -> DemoResult:

@@ -1,24 +1,31 @@
-"""`xlplan template --from MASTER`: a section's workbook pre-filled from the master plan.
+"""Section workbooks pre-filled from a plan: one section (`template --from`) or all of them.
 
 The section receives what HQ already knows, so that it only types what changed: its own
 measures in full, the measures it co-owns as reference rows, and its budget projects. For
-another fiscal year than the master's, last year's actual becomes 前年度実績値 and budget
+another fiscal year than the plan's, last year's actual becomes 前年度実績値 and budget
 projects keep their names and links but not their amounts (a new year has a new budget).
+
+Every section workbook xlplan writes (demo, revise, template --all) is named here, through
+`core.filenames`: a section called CON or 総務課. still gets a valid file of its own on Windows.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 from ..core.disassemble import section_records
-from ..core.model import Amounts, BudgetProject
+from ..core.filenames import file_names
+from ..core.grading.rules import GradeRules
+from ..core.model import Amounts, BudgetProject, Plan
 from ..errors import UsageError
+from ..io.atomic import atomic_directory
 from ..io.master_reader import read_master
 from ..io.section_writer import TemplateOptions, write_section_workbook
-from .sections import split_by_section
+from .sections import SectionShare, split_by_section
 
-__all__ = ["prefill_from_master"]
+__all__ = ["prefill_all_from_master", "prefill_from_master", "write_section_workbooks"]
 
 
 def prefill_from_master(
@@ -45,15 +52,97 @@ def prefill_from_master(
     if section not in shares:
         known = "、".join(shares) or "（なし）"
         raise UsageError(f"課所室「{section}」はマスター {master} にありません。マスターにある課所室: {known}")
-    share = shares[section]
-    year = fiscal_year or plan.evaluated_fy
-    projects = share.projects if year == plan.evaluated_fy else tuple(_without_amounts(p, year) for p in share.projects)
+    options = _options(plan, section, fiscal_year=fiscal_year, plan_version=plan_version, blank_rows=blank_rows)
+    return write_section_workbook(output, options, _records(plan, shares[section], options.fiscal_year))
+
+
+def prefill_all_from_master(
+    master: Path,
+    directory: Path,
+    *,
+    fiscal_year: int | None = None,
+    plan_version: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[Path]:
+    """Write every section's pre-filled workbook into `directory` (`template --from MASTER --all`).
+
+    The folder appears whole or not at all (`io.atomic.atomic_directory`). An existing non-empty
+    folder is refused, so that nothing a section returned is ever written over.
+
+    :raises UsageError: when `directory` exists and is not empty, or the master has no section.
+    """
+    directory = Path(directory)
+    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+        raise UsageError(f"出力先 {directory} は空ではありません。新しいフォルダ名を -o で指定してください。")
+    plan = read_master(master).plan
+    if not split_by_section(plan):
+        raise UsageError(f"マスター {master} に課所室のある施策がありません。")
+    with atomic_directory(directory) as work:
+        written = write_section_workbooks(
+            plan, work, fiscal_year=fiscal_year, plan_version=plan_version, progress=progress, names_in=directory
+        )
+    return [directory / path.name for path in written]
+
+
+def write_section_workbooks(
+    plan: Plan,
+    directory: Path,
+    *,
+    fiscal_year: int | None = None,
+    plan_version: str | None = None,
+    rules: GradeRules | None = None,
+    blank_rows: int | None = None,
+    progress: Callable[[str], None] | None = None,
+    names_in: Path | None = None,
+) -> list[Path]:
+    """Write one pre-filled section workbook per section of the plan into `directory`.
+
+    :param fiscal_year: the year the sections report on (default: the plan's evaluated year).
+    :param plan_version: the version stamped into the workbooks (default: the plan's).
+    :param rules: the grade rules the workbooks' live formulas follow (default: Akita's).
+    :param blank_rows: empty, formatted input rows after the pre-filled ones (default: the template's).
+    :param names_in: the folder whose path length the file names must fit (default: `directory`).
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    shares = split_by_section(plan)
+    names = file_names([share.section for share in shares], (names_in or directory).absolute())
+    written = []
+    for share in shares:
+        options = _options(
+            plan, share.section, fiscal_year=fiscal_year, plan_version=plan_version, blank_rows=blank_rows, rules=rules
+        )
+        path = write_section_workbook(
+            directory / names[share.section], options, _records(plan, share, options.fiscal_year)
+        )
+        written.append(path)
+        if progress:
+            progress(share.section)
+    return written
+
+
+def _options(
+    plan: Plan,
+    section: str,
+    *,
+    fiscal_year: int | None,
+    plan_version: str | None,
+    blank_rows: int | None,
+    rules: GradeRules | None = None,
+) -> TemplateOptions:
     options = TemplateOptions(
-        fiscal_year=year, section=section, plan_name=plan.name, plan_version=plan_version or plan.version
+        fiscal_year=fiscal_year or plan.evaluated_fy,
+        section=section,
+        plan_name=plan.name,
+        plan_version=plan_version or plan.version,
+        rules=rules,
     )
-    if blank_rows is not None:
-        options = replace(options, blank_rows=blank_rows)
-    return write_section_workbook(output, options, section_records(share.measures, projects, year))
+    return options if blank_rows is None else replace(options, blank_rows=blank_rows)
+
+
+def _records(plan: Plan, share: SectionShare, year: int) -> dict:
+    """The share's rows for `year`: budget amounts only for the plan's own year."""
+    projects = share.projects if year == plan.evaluated_fy else tuple(_without_amounts(p, year) for p in share.projects)
+    return section_records(share.measures, projects, year)
 
 
 def _without_amounts(project: BudgetProject, year: int) -> BudgetProject:

@@ -1,8 +1,11 @@
 """`xlplan report`: the council pack from a master plan — HTML report, card PDF, open data.
 
 Everything goes into one folder: `report.html` (self-contained, Japanese), `cards.pdf` (one
-page or more per measure, printed by LibreOffice headless) and the open-data CSVs. The
+page or more per measure, printed by LibreOffice or Excel) and the open-data CSVs. The
 findings are those of `xlplan lint`, so the report and the 監査観点 sheet agree.
+
+The PDF is optional: which engine prints it is decided before any work (`pdf_engine`), and a
+missing or failing engine leaves a note in `ReportResult.notes`, never a missing report.
 """
 
 from __future__ import annotations
@@ -15,16 +18,18 @@ from pathlib import Path
 from ..core.findings import Finding
 from ..core.grading import MeasureGrade
 from ..core.model import Plan
+from ..errors import XlplanError
 from ..io.atomic import atomic_directory, atomic_output
 from ..io.input_guard import refuse_overwriting_inputs
 from ..io.lint_rules import load_publisher
 from ..report.cards_pdf import write_cards_pdf
 from ..report.csv_export import METADATA_FILE, Publisher, open_data_tables, write_csv, write_open_data_metadata
 from ..report.html import render_html
+from ..report.pdf_engine import PdfChoice, choose_pdf_engine
 from ..report.view import report_view
 from .lint import LintResult, lint_master
 
-__all__ = ["CARDS_FILE", "REPORT_FILE", "ReportResult", "build_report", "report_master"]
+__all__ = ["CARDS_FILE", "REPORT_FILE", "ReportResult", "build_report", "pdf_choice", "report_master"]
 
 REPORT_FILE = "report.html"
 CARDS_FILE = "cards.pdf"
@@ -40,6 +45,14 @@ class ReportResult:
     csv: dict[str, Path] = field(default_factory=dict)
     metadata: Path | None = None  # the open data's metadata.json (license, source, columns, units)
     findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what was skipped and how to get it (the PDF)
+
+
+def pdf_choice(pdf: PdfChoice | bool) -> PdfChoice:
+    """A PDF choice from what callers pass: a decided `PdfChoice`, True (find one) or False (no PDF)."""
+    if isinstance(pdf, PdfChoice):
+        return pdf
+    return choose_pdf_engine() if pdf else PdfChoice()
 
 
 def build_report(
@@ -48,7 +61,7 @@ def build_report(
     findings: Sequence[Finding],
     directory: Path,
     *,
-    pdf: bool = True,
+    pdf: PdfChoice | bool = True,
     fiscal_year: int | None = None,
     generated_at: dt.datetime | None = None,
     publisher: Publisher | None = None,
@@ -59,12 +72,13 @@ def build_report(
     :param grades: computed grades by measure ID.
     :param findings: the audit findings.
     :param directory: the output folder.
-    :param pdf: print the measure cards to PDF (needs LibreOffice).
+    :param pdf: the engine printing the measure cards (`choose_pdf_engine`), True to find one, False for none.
     :param fiscal_year: the evaluated year (default: the plan's).
     :param generated_at: the time printed on the report (default: now).
     :param publisher: 団体コード, 団体名 and license of the open data (default: Akita's).
     :raises OutputError: when the folder cannot be written (nothing is left half-made).
     """
+    choice = pdf_choice(pdf)
     directory = Path(directory)
     with atomic_directory(directory) as work:
         written = _write_pack(
@@ -72,7 +86,7 @@ def build_report(
             grades,
             findings,
             work,
-            pdf=pdf,
+            pdf=choice,
             fiscal_year=fiscal_year,
             generated_at=generated_at,
             publisher=publisher,
@@ -93,6 +107,7 @@ def moved_report(result: ReportResult, old: Path, new: Path) -> ReportResult:
         csv={name: moved(path) for name, path in result.csv.items()},
         metadata=moved(result.metadata) if result.metadata else None,
         findings=result.findings,
+        notes=result.notes,
     )
 
 
@@ -102,7 +117,7 @@ def _write_pack(
     findings: Sequence[Finding],
     directory: Path,
     *,
-    pdf: bool,
+    pdf: PdfChoice,
     fiscal_year: int | None,
     generated_at: dt.datetime | None,
     publisher: Publisher | None,
@@ -114,9 +129,15 @@ def _write_pack(
     files = {name: table.title for name, table in zip(result.csv, tables, strict=True)}
     result.metadata = write_open_data_metadata(directory, plan, tables, publisher, fiscal_year=fiscal_year)
     files[METADATA_FILE] = "オープンデータの説明（ライセンス・出典・列と単位、JSON）"
-    if pdf:
-        result.pdf = write_cards_pdf(directory / CARDS_FILE, plan, grades)
-        files = {CARDS_FILE: "施策カード（施策ごとに1ページ以上、PDF）", **files}
+    if pdf.printer is not None:
+        try:
+            result.pdf = write_cards_pdf(directory / CARDS_FILE, plan, grades, printer=pdf.printer)
+        except XlplanError as error:  # the engine failed: the rest of the pack still goes out
+            result.notes.append(f"施策カードのPDFは作成していません（ほかの出力はすべて書き出しました）。{error}")
+        else:
+            files = {CARDS_FILE: "施策カード（施策ごとに1ページ以上、PDF）", **files}
+    elif pdf.note:
+        result.notes.append(pdf.note)
     view = report_view(plan, grades, findings, fiscal_year=fiscal_year, generated_at=generated_at)
     with atomic_output(result.html) as tmp:
         tmp.write_text(render_html(view, files=files), encoding="utf-8")
@@ -130,7 +151,7 @@ def report_master(
     previous: Path | None = None,
     rules: Path | None = None,
     fiscal_year: int | None = None,
-    pdf: bool = True,
+    pdf: PdfChoice | bool = True,
 ) -> tuple[ReportResult, LintResult]:
     """Lint a master, then write its council pack.
 
@@ -139,9 +160,11 @@ def report_master(
     :param previous: last year's master (for the two-year checks).
     :param rules: the rules file (grade rules and `[lint]` thresholds).
     :param fiscal_year: the evaluated year (default: the master's).
-    :param pdf: print the measure cards to PDF.
+    :param pdf: the engine printing the measure cards, True to find one, False for none; decided
+        before the master is read, so a missing engine is known before the work.
     :raises UsageError: when the folder holds an input.
     """
+    pdf = pdf_choice(pdf)
     refuse_overwriting_inputs([path, previous, rules], folders=[directory])
     lint = lint_master(path, previous=previous, rules=rules, fiscal_year=fiscal_year)
     publisher = load_publisher(rules)

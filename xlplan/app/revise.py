@@ -39,7 +39,7 @@ from ..io.input_guard import refuse_overwriting_inputs
 from ..io.master_reader import Master, read_master
 from ..io.master_writer import MasterContent, write_master
 from ..io.rules_file import load_rules
-from .demo import write_section_workbooks
+from .prefill import write_section_workbooks
 
 __all__ = ["ReviseResult", "next_version", "revise", "write_changes_template"]
 

@@ -18,6 +18,7 @@ __all__ = [
     "json_option",
     "lang_option",
     "limit_options",
+    "pdf_options",
     "rules_option",
 ]
 
@@ -118,3 +119,32 @@ def jobs_option(function: F) -> F:
         default=None,
         help="読み込みに使うプロセス数。省略時は40件以上でCPUの数（最大8）、それ未満は1。1で並列読み込みをしません。",
     )(function)
+
+
+def pdf_options(function: F) -> F:
+    """--pdf-engine auto|libreoffice|excel|none and --no-pdf, decided now and passed as `pdf` (a PdfChoice).
+
+    The engine is looked for when the command line is read, before any work: a missing one is
+    a note at the end, and the PDF is skipped; it never fails the command.
+    """
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from ..report.pdf_engine import choose_pdf_engine
+
+        no_pdf, engine = kwargs.pop("no_pdf"), kwargs.pop("pdf_engine")
+        kwargs["pdf"] = choose_pdf_engine("none" if no_pdf else engine)
+        return function(*args, **kwargs)
+
+    wrapper = click.option("--no-pdf", is_flag=True, help="施策カードのPDFを作りません（--pdf-engine none と同じ）。")(
+        wrapper
+    )
+    wrapper = click.option(
+        "--pdf-engine",
+        type=click.Choice(["auto", "libreoffice", "excel", "none"]),
+        default="auto",
+        show_default=True,
+        help="施策カードのPDFを作るソフト。auto: LibreOffice（PATHか既定のインストール先）、なければ Windows の Excel"
+        "（xlwings）。見つからなければPDFだけを作らずに続けます。",
+    )(wrapper)
+    return wrapper  # type: ignore[return-value]

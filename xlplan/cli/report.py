@@ -8,7 +8,8 @@ import click
 
 from ..app.report import report_master
 from ..core.enums import Severity
-from .options import FiscalYear, rules_option
+from ..report.pdf_engine import PdfChoice
+from .options import FiscalYear, pdf_options, rules_option
 
 __all__ = ["report"]
 
@@ -31,18 +32,21 @@ __all__ = ["report"]
 )
 @rules_option
 @click.option("--fiscal-year", type=FiscalYear(), default=None, help="評価する年度（省略時はマスターの年度）。")
-@click.option("--no-pdf", is_flag=True, help="施策カードのPDF（LibreOfficeが必要）を作りません。")
+@pdf_options
 def report(
     master: Path,
     directory: Path,
     previous: Path | None,
     rules_path: Path | None,
     fiscal_year: int | None,
-    no_pdf: bool,
+    pdf: PdfChoice,
 ) -> None:
-    """Write the council pack of a master plan: report.html, cards.pdf and open data (CSV)."""
+    """Write the council pack of a master plan: report.html, cards.pdf and open data (CSV).
+
+    Without LibreOffice or Excel the pack is written without cards.pdf, with a note (exit 0).
+    """
     result, lint = report_master(
-        master, directory, previous=previous, rules=rules_path, fiscal_year=fiscal_year, pdf=not no_pdf
+        master, directory, previous=previous, rules=rules_path, fiscal_year=fiscal_year, pdf=pdf
     )
     warnings = sum(1 for f in lint.findings if f.severity is Severity.WARNING)
     infos = sum(1 for f in lint.findings if f.severity is Severity.INFO)
@@ -51,4 +55,6 @@ def report(
         click.echo(f"施策カード（PDF）: {result.pdf}")
     for name, path in result.csv.items():
         click.echo(f"オープンデータ（{name}）: {path}")
-    click.echo(f"監査観点の指摘: 警告 {warnings} 件、情報 {infos} 件（xlplan lint {master} で詳細を表示）")
+    click.echo(f'監査観点の指摘: 警告 {warnings} 件、情報 {infos} 件（xlplan lint "{master}" で詳細を表示）')
+    for note in result.notes:
+        click.echo(f"注意: {note}")

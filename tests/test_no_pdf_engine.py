@@ -1,0 +1,54 @@
+"""A fresh machine with nothing but Python: no LibreOffice anywhere, no Excel. Demo and report still succeed."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from xlplan.cli.main import cli
+from xlplan.report import pdf_engine
+
+NOTE = "施策カードのPDFは作成していません"
+
+
+@pytest.fixture
+def no_pdf_engine(tmp_path, monkeypatch) -> None:
+    """PATH stripped to an empty folder; the install folders of every OS pointed at empty fake ones."""
+    empty = tmp_path / "empty-path"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    monkeypatch.delenv(pdf_engine.SOFFICE_VARIABLE, raising=False)
+    fake = str(tmp_path / "fake-install" / "LibreOffice" / "program" / "soffice")
+    monkeypatch.setattr(pdf_engine, "INSTALL_PLACES", dict.fromkeys(pdf_engine.INSTALL_PLACES, (fake,)))
+    assert pdf_engine.find_libreoffice() is None
+
+
+def test_demo_and_report_write_everything_but_the_pdf_and_exit_0(tmp_path, no_pdf_engine):
+    out = tmp_path / "demo"
+    demo = CliRunner().invoke(cli, ["demo", "-o", str(out)])
+    assert demo.exit_code == 0, demo.output
+    assert demo.output.count(NOTE) == 1
+    assert "LibreOffice" in demo.output and "--no-pdf" in demo.output
+    assert len(list((out / "sections").glob("*.xlsx"))) == 44
+    assert len(list((out / "graded").glob("*.xlsx"))) == 44
+    assert (out / "master.xlsx").stat().st_size > 0
+    report = out / "report"
+    assert "M-060" in (report / "report.html").read_text(encoding="utf-8")
+    assert "cards.pdf" not in (report / "report.html").read_text(encoding="utf-8")
+    assert not (report / "cards.pdf").exists()
+    csvs = sorted(p.name for p in report.glob("*.csv"))
+    assert len(csvs) >= 3 and all((report / name).read_bytes().startswith(b"\xef\xbb\xbf") for name in csvs)
+
+    pack = tmp_path / "pack"
+    result = CliRunner().invoke(cli, ["report", str(out / "master.xlsx"), "-o", str(pack)])
+    assert result.exit_code == 0, result.output
+    assert result.output.count(NOTE) == 1
+    assert (pack / "report.html").exists() and not (pack / "cards.pdf").exists()
+    assert sorted(p.name for p in pack.glob("*.csv")) == csvs
+
+    asked = CliRunner().invoke(
+        cli, ["report", str(out / "master.xlsx"), "-o", str(pack), "--pdf-engine", "libreoffice"]
+    )
+    assert asked.exit_code == 0 and "LibreOffice が見つかりません" in asked.output
+    quiet = CliRunner().invoke(cli, ["report", str(out / "master.xlsx"), "-o", str(pack), "--no-pdf"])
+    assert quiet.exit_code == 0 and NOTE not in quiet.output

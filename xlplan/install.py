@@ -1,0 +1,23 @@
+"""How xlplan gets installed where it runs, said once: the hints every message gives.
+
+xlplan is not on PyPI. A city installs it from the offline kit (`scripts/build_wheelhouse.py`
+writes it: a folder of wheels and INSTALL.txt), so every hint names the kit's folder, and every
+command is written with double quotes so that it works in cmd.exe as well as in PowerShell
+and POSIX shells (cmd.exe does not understand single quotes).
+"""
+
+from __future__ import annotations
+
+__all__ = ["KIT_EXAMPLE", "install_command"]
+
+KIT_EXAMPLE = r"D:\xlplan-kit\wheels"  # the example folder hints show; INSTALL.txt has the real one
+
+
+def install_command(extra: str = "", kit: str = KIT_EXAMPLE) -> str:
+    """The pip command installing xlplan (with an extra such as "excel") from the offline kit.
+
+    >>> install_command("excel")
+    'pip install --no-index --find-links "D:\\\\xlplan-kit\\\\wheels" "xlplan[excel]"'
+    """
+    requirement = f"xlplan[{extra}]" if extra else "xlplan"
+    return f'pip install --no-index --find-links "{kit}" "{requirement}"'
