@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -32,3 +33,13 @@ def test_every_command_is_listed_and_loads_on_use() -> None:
 def test_python_dash_m_runs_the_command() -> None:
     done = subprocess.run([sys.executable, "-m", "xlplan", "--version"], capture_output=True, text=True, check=True)
     assert done.stdout.startswith("xlplan, version")
+
+
+def test_version_names_the_rules_file_in_use() -> None:
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0
+    version, rules, _python = result.output.splitlines()
+    assert version == "xlplan, version 0.1.0"
+    path = rules.removeprefix("評価基準ファイル: ").split("（")[0]
+    assert path.endswith("akita.toml") and Path(path).is_file()
+    assert "秋田市デジタル化推進計画2.0" in rules and "--rules" in rules

@@ -8,7 +8,7 @@ and POSIX shells (cmd.exe does not understand single quotes).
 
 from __future__ import annotations
 
-__all__ = ["KIT_EXAMPLE", "install_command"]
+__all__ = ["KIT_EXAMPLE", "install_command", "not_installed"]
 
 KIT_EXAMPLE = r"D:\xlplan-kit\wheels"  # the example folder hints show; INSTALL.txt has the real one
 
@@ -21,3 +21,8 @@ def install_command(extra: str = "", kit: str = KIT_EXAMPLE) -> str:
     """
     requirement = f"xlplan[{extra}]" if extra else "xlplan"
     return f'pip install --no-index --find-links "{kit}" "{requirement}"'
+
+
+def not_installed(package: str, extra: str) -> str:
+    """The message for an optional package that is missing: what to run to get it (no final 。)."""
+    return f"{package} がインストールされていません（オフラインキットから {install_command(extra)}）"

@@ -89,8 +89,32 @@ codecs.register_error(_SHOWN, _replacement_character)  # type: ignore[arg-type]
 _OUTPUT_SIDE = frozenset({errno.EROFS, errno.ENOSPC, errno.EDQUOT})
 
 
+def _print_version(ctx: click.Context, _: click.Parameter, value: bool) -> None:
+    """--version: the version, and the rules file the commands use unless given --rules."""
+    if not value or ctx.resilient_parsing:
+        return
+    import tomllib
+    from importlib import resources
+
+    from ..io.rules_file import DEFAULT_RULES
+
+    rules = resources.files("xlplan.rules").joinpath(DEFAULT_RULES)
+    name = tomllib.loads(rules.read_text(encoding="utf-8")).get("name", "")
+    click.echo(f"xlplan, version {__version__}")
+    click.echo(f"評価基準ファイル: {rules}（{name}。各コマンドの --rules で別のファイルを指定できます）")
+    click.echo(f"Python {sys.version.split()[0]}（{sys.executable}）")
+    ctx.exit()
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="xlplan")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="バージョンと、使われる評価基準ファイルを表示します。",
+)
 def cli() -> None:
     """xlplan: デジタル化推進計画をExcelで運用するためのツール。
 

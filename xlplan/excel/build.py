@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from ..core.cells import split_cell
 from ..core.fiscal import fy_label
 from ..errors import XlplanError
+from ..install import not_installed
 from ..io.atomic import atomic_outputs
 from ..io.input_guard import refuse_overwriting_inputs
 from .control import (
@@ -155,7 +156,7 @@ def build_hq_workbook(vba: VbaProject, options: HqOptions) -> bytes:
     try:
         import xlsxwriter
     except ImportError as error:
-        raise XlplanError("XlsxWriter がインストールされていません: pip install 'xlplan[excel]'") from error
+        raise XlplanError(not_installed("XlsxWriter", "excel") + "。") from error
 
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import XlplanError
+from ..install import not_installed
 
 __all__ = [
     "BUTTON_SUB",
@@ -64,7 +65,7 @@ def xlwings_template() -> Path:
     try:
         import xlwings
     except ImportError as error:
-        raise XlplanError("xlwings がインストールされていません: pip install 'xlplan[excel]'") from error
+        raise XlplanError(not_installed("xlwings", "excel") + "。") from error
     path = Path(xlwings.__file__).parent / "quickstart_standalone.xlsm"
     if not path.is_file():
         raise XlplanError(f"xlwings {xlwings.__version__} に quickstart_standalone.xlsm がありません: {path}")

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from ..install import install_command
+from ..install import not_installed
 
 __all__ = [
     "INSTALL_PLACES",
@@ -154,7 +154,7 @@ def excel_unavailable_reason(
     if platform != "win32":
         return "Excel での印刷は Windows でだけ使えます"
     if not has_module("xlwings"):
-        return f"xlwings が入っていません（オフラインキットから {install_command('excel')}）"
+        return not_installed("xlwings", "excel")
     registered = excel_registered or _excel_in_registry
     if not registered():
         return "Excel がインストールされていません"
