@@ -123,3 +123,18 @@ def edit_workbook() -> Callable[..., Path]:
         return out
 
     return edit
+
+
+@pytest.fixture
+def no_pdf_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A machine without LibreOffice or Excel: PATH stripped, every OS's install folders pointed at empty fake ones."""
+    from xlplan.report import pdf_engine
+
+    empty = tmp_path / "empty-path"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    monkeypatch.delenv(pdf_engine.SOFFICE_VARIABLE, raising=False)
+    fake = str(tmp_path / "fake-install" / "LibreOffice" / "program" / "soffice")
+    monkeypatch.setattr(pdf_engine, "INSTALL_PLACES", dict.fromkeys(pdf_engine.INSTALL_PLACES, (fake,)))
+    assert pdf_engine.find_libreoffice() is None
+    assert pdf_engine.excel_unavailable_reason()

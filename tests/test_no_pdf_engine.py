@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 from click.testing import CliRunner
 
 from xlplan.cli.main import cli
-from xlplan.report import pdf_engine
 
 NOTE = "施策カードのPDFは作成していません"
-
-
-@pytest.fixture
-def no_pdf_engine(tmp_path, monkeypatch) -> None:
-    """PATH stripped to an empty folder; the install folders of every OS pointed at empty fake ones."""
-    empty = tmp_path / "empty-path"
-    empty.mkdir()
-    monkeypatch.setenv("PATH", str(empty))
-    monkeypatch.delenv(pdf_engine.SOFFICE_VARIABLE, raising=False)
-    fake = str(tmp_path / "fake-install" / "LibreOffice" / "program" / "soffice")
-    monkeypatch.setattr(pdf_engine, "INSTALL_PLACES", dict.fromkeys(pdf_engine.INSTALL_PLACES, (fake,)))
-    assert pdf_engine.find_libreoffice() is None
 
 
 def test_demo_and_report_write_everything_but_the_pdf_and_exit_0(tmp_path, no_pdf_engine):

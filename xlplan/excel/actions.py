@@ -10,9 +10,10 @@ there too and then raised, so that the xlwings VBA shows the traceback.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PureWindowsPath
+from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 
 from ..app.check import check_paths
 from ..app.inputs import collect_inputs
@@ -40,7 +41,39 @@ from .control import (
 from .features import FeatureUnavailable, GradeRow
 from .markup import SEVERITY_LABEL, mark_section_book
 
-__all__ = ["Outcome", "Parameters", "read_parameters", "run_control", "write_findings", "write_grades_sheet"]
+__all__ = [
+    "Outcome",
+    "Parameters",
+    "read_parameters",
+    "run_control",
+    "typed_path",
+    "write_findings",
+    "write_grades_sheet",
+]
+
+# How this OS spells paths; the tests set PureWindowsPath to run the HQ PC's rules anywhere.
+PATH_FLAVOUR: type[PurePath] = PureWindowsPath if os.name == "nt" else PurePosixPath
+
+
+def typed_path(text: str, base: PurePath | None, flavour: type[PurePath] | None = None) -> PurePath:
+    """A path as someone typed or pasted it into a parameter cell, relative ones taken from `base`.
+
+    Surrounding spaces and double quotes go (Explorer's 「パスのコピー」 adds the quotes);
+    `C:\\…`, `\\\\server\\share\\…` and `/`-or-`\\` separators are read as Windows reads them.
+    Elsewhere a backslash separates folders too: nobody names a file with one in a parameter cell.
+    """
+    flavour = flavour or PATH_FLAVOUR
+    text = text.strip().strip('"').strip()
+    if flavour is PurePosixPath:
+        if PureWindowsPath(text).drive and not text.startswith("/"):
+            raise XlplanError(
+                f"「{text}」は Windows のパスです。このPCのパス（例: /home/本部/提出）で入力してください。"
+            )
+        text = text.replace("\\", "/")
+    path = flavour(text)
+    if base is None or path.is_absolute() or path.drive:  # C:folder stays on its drive
+        return path
+    return flavour(base) / path
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,14 +86,11 @@ class Parameters:
     version: str = ""
     fiscal_year: int | None = None
     changes: str = ""
-    base: Path | None = None  # the control workbook's folder: relative paths start here
+    base: PurePath | None = None  # the control workbook's folder: relative paths start here
 
     def path(self, text: str) -> Path:
         """A path typed on the control sheet, relative ones taken from the workbook's folder."""
-        path = Path(text)
-        if not path.is_absolute() and not PureWindowsPath(text).is_absolute() and self.base is not None:
-            return self.base / path
-        return path
+        return Path(typed_path(text, self.base))
 
     def input_path(self) -> Path:
         """The input folder or file, which must exist."""
@@ -158,7 +188,7 @@ def read_parameters(book: BookLike) -> Parameters:
         version=_text(values["version"]),
         fiscal_year=fiscal_year,
         changes=_text(values["changes"]),
-        base=Path(book.fullname).parent if book.fullname else None,
+        base=typed_path(book.fullname, None).parent if book.fullname else None,
     )
 
 
@@ -277,6 +307,28 @@ def _revise(book: BookLike, params: Parameters) -> Outcome:
     return Outcome(State.DONE, message, written=str(written))
 
 
+def _report(book: BookLike, params: Parameters) -> Outcome:
+    result = features.report_master(params.master_path(), params.output_path(), fiscal_year=params.fiscal_year)
+    written = [result.html.name, *([result.pdf.name] if result.pdf else []), f"CSV {len(result.csv)} 件"]
+    message = (
+        f"報告資料を {result.html.parent} に作成しました: {'、'.join(written)}"
+        f"（監査観点の警告 {result.warnings} 件）。{''.join(result.notes)}"
+    )
+    return Outcome(State.DONE, message, written=str(result.html))
+
+
+def _templates(book: BookLike, params: Parameters) -> Outcome:
+    folder = params.output_path()
+    files = features.prefill_sections(
+        params.master_path(), folder, fiscal_year=params.fiscal_year, version=params.version
+    )
+    year = f"{fy_label(params.fiscal_year)}の" if params.fiscal_year else ""
+    message = (
+        f"{year}記入済みの様式を {len(files)} 件作成しました（{folder.name} フォルダ）。各課所室に送ってください。"
+    )
+    return Outcome(State.DONE, message, written=str(folder))
+
+
 def _mark(book: BookLike, params: Parameters) -> Outcome:
     target = _section_book(book, params)
     result = mark_section_book(target, fiscal_year=params.fiscal_year)
@@ -326,6 +378,8 @@ _HANDLERS: dict[Action, Handler] = {
     Action.CONSOLIDATE: _consolidate,
     Action.LINT: _lint,
     Action.REVISE: _revise,
+    Action.REPORT: _report,
+    Action.TEMPLATES: _templates,
     Action.MARK: _mark,
 }
 

@@ -1,7 +1,8 @@
 """The library parts behind the HQ actions, looked up when an action runs.
 
 Grading (`xlplan grade`), consolidation (`xlplan consolidate`), the audit checks (`xlplan
-lint`) and the yearly revision (`xlplan revise`) were built alongside the HQ workbook and may
+lint`), the yearly revision (`xlplan revise`), the council pack (`xlplan report`) and the
+pre-filled workbooks for every section (`xlplan template --from --all`) were built alongside the HQ workbook and may
 be left out of a deployment. Each is imported here, at call time, and only here: an action
 whose part is missing raises `FeatureUnavailable`, which the control sheet shows as 「未対応」
 instead of a traceback. The actions call exactly what the CLI commands call.
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..core.enums import Basis
+from ..core.enums import Basis, Severity
 from ..core.findings import FileReport, Finding
 from ..core.tables import SectionWorkbook
 from ..errors import XlplanError
@@ -26,10 +27,13 @@ __all__ = [
     "GradeRow",
     "GradedFile",
     "Linted",
+    "Reported",
     "Revised",
     "consolidate_inputs",
     "grade_file",
     "lint_master",
+    "prefill_sections",
+    "report_master",
     "revise_master",
 ]
 
@@ -213,3 +217,42 @@ def revise_master(master: Path, directory: Path, *, version: str, changes: Path 
         sections=len(result.sections),
         ok=bool(result.ok),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Reported:
+    """What writing the council pack wrote, and what it skipped (the PDF without an engine)."""
+
+    html: Path
+    pdf: Path | None
+    csv: tuple[Path, ...]
+    warnings: int
+    notes: tuple[str, ...]
+
+
+def report_master(master: Path, directory: Path, *, fiscal_year: int | None) -> Reported:
+    """Write the council pack of a master (HTML, cards PDF, CSV), as `xlplan report` does.
+
+    The PDF engine is found first (LibreOffice, else Excel); without one the pack is written
+    without the PDF and `notes` says how to get it.
+
+    :param master: the master workbook.
+    :param directory: the folder to write into.
+    :param fiscal_year: the evaluated year; None for the master's.
+    """
+    report = _attribute("xlplan.app.report", "report_master", "報告資料作成")
+    result, lint = report(master, directory, fiscal_year=fiscal_year)
+    warnings = sum(1 for f in lint.findings if f.severity is Severity.WARNING)
+    return Reported(result.html, result.pdf, tuple(result.csv.values()), warnings, tuple(result.notes))
+
+
+def prefill_sections(master: Path, directory: Path, *, fiscal_year: int | None, version: str) -> list[Path]:
+    """Write every section's workbook pre-filled from a master into a new folder (`template --from --all`).
+
+    :param master: the master workbook.
+    :param directory: the new (or empty) folder.
+    :param fiscal_year: the year the sections report on; None for the master's.
+    :param version: the plan version stamped into the workbooks; '' for the master's.
+    """
+    prefill_all = _attribute("xlplan.app.prefill", "prefill_all_from_master", "様式一括作成")
+    return list(prefill_all(master, directory, fiscal_year=fiscal_year, plan_version=version or None))
