@@ -10,14 +10,14 @@ from __future__ import annotations
 
 __all__ = ["KIT_EXAMPLE", "install_command", "not_installed"]
 
-KIT_EXAMPLE = r"D:\xlplan-kit\wheels"  # the example folder hints show; INSTALL.txt has the real one
+KIT_EXAMPLE = r"D:\xlplan-kit"  # the example folder hints show; INSTALL.txt has the real one
 
 
 def install_command(extra: str = "", kit: str = KIT_EXAMPLE) -> str:
     """The pip command installing xlplan (with an extra such as "excel") from the offline kit.
 
     >>> install_command("excel")
-    'pip install --no-index --find-links "D:\\\\xlplan-kit\\\\wheels" "xlplan[excel]"'
+    'pip install --no-index --find-links "D:\\\\xlplan-kit" "xlplan[excel]"'
     """
     requirement = f"xlplan[{extra}]" if extra else "xlplan"
     return f'pip install --no-index --find-links "{kit}" "{requirement}"'
