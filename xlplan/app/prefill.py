@@ -105,7 +105,7 @@ def write_section_workbooks(
     """
     directory.mkdir(parents=True, exist_ok=True)
     shares = split_by_section(plan)
-    names = file_names([share.section for share in shares], (names_in or directory).absolute())
+    names = file_names([share.section for share in shares], str((names_in or directory).absolute()))
     written = []
     for share in shares:
         options = _options(

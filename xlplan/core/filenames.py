@@ -15,7 +15,6 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
-from pathlib import PurePath
 
 __all__ = ["MAX_PATH", "file_names", "safe_stem"]
 
@@ -43,7 +42,7 @@ def safe_stem(name: str) -> str:
     return text
 
 
-def file_names(names: Iterable[str], directory: PurePath, suffix: str = ".xlsx") -> dict[str, str]:
+def file_names(names: Iterable[str], directory: str, suffix: str = ".xlsx") -> dict[str, str]:
     """A distinct, Windows-safe file name (with `suffix`) for each name, in `directory`.
 
     The usual name is the name itself. A name that had to be cut to keep the full path within
@@ -51,10 +50,10 @@ def file_names(names: Iterable[str], directory: PurePath, suffix: str = ".xlsx")
     hex digits of its hash, so the same section gets the same file every year.
 
     :param names: the names (sections), each once.
-    :param directory: the folder the files go into (its length counts toward MAX_PATH).
+    :param directory: the full path of the folder the files go into (its length counts toward MAX_PATH).
     :param suffix: the extension, with its dot.
     """
-    room = MAX_PATH - _length(str(directory)) - 1 - _length(suffix)
+    room = MAX_PATH - _length(directory) - 1 - _length(suffix)
     budget = max(_MIN_STEM, min(room, _MAX_COMPONENT - _length(suffix)))
     chosen: dict[str, str] = {}
     taken: set[str] = set()
