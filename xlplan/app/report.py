@@ -25,7 +25,7 @@ from ..io.lint_rules import load_publisher
 from ..report.cards_pdf import write_cards_pdf
 from ..report.csv_export import METADATA_FILE, Publisher, open_data_tables, write_csv, write_open_data_metadata
 from ..report.html import render_html
-from ..report.pdf_engine import PdfChoice, choose_pdf_engine
+from ..report.pdf_engine import SKIPPED_NOTE, PdfChoice, choose_pdf_engine
 from ..report.view import report_view
 from .lint import LintResult, lint_master
 
@@ -133,7 +133,7 @@ def _write_pack(
         try:
             result.pdf = write_cards_pdf(directory / CARDS_FILE, plan, grades, printer=pdf.printer)
         except XlplanError as error:  # the engine failed: the rest of the pack still goes out
-            result.notes.append(f"施策カードのPDFは作成していません（ほかの出力はすべて書き出しました）。{error}")
+            result.notes.append(f"{SKIPPED_NOTE}{error}")
         else:
             files = {CARDS_FILE: "施策カード（施策ごとに1ページ以上、PDF）", **files}
     elif pdf.note:

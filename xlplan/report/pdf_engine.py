@@ -27,6 +27,7 @@ from ..install import not_installed
 
 __all__ = [
     "INSTALL_PLACES",
+    "SKIPPED_NOTE",
     "SOFFICE_VARIABLE",
     "PdfChoice",
     "PdfEngine",
@@ -37,6 +38,7 @@ __all__ = [
 ]
 
 SOFFICE_VARIABLE = "XLPLAN_SOFFICE"
+SKIPPED_NOTE = "施策カードのPDFは作成していません（ほかの出力はすべて書き出しました）。"  # every PDF note starts so
 
 # Where installers put soffice, by sys.platform; `{NAME}` is an environment variable, `*` a glob.
 INSTALL_PLACES: dict[str, tuple[str, ...]] = {
@@ -203,7 +205,7 @@ _LIBREOFFICE_HINT = (
 
 
 def _missing_note(wanted: PdfEngine, excel_missing: str) -> str:
-    skipped = "施策カードのPDFは作成していません（ほかの出力はすべて書き出しました）。"
+    skipped = SKIPPED_NOTE
     if wanted is PdfEngine.LIBREOFFICE:
         return (
             f"{skipped}LibreOffice が見つかりません。PDFが必要なら{_LIBREOFFICE_HINT}か、"
