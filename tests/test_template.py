@@ -110,7 +110,7 @@ def test_every_closed_vocabulary_has_a_dropdown_and_every_header_a_message(workb
                 ref = validation.formula1.split("!")[1].replace("$", "")
                 offered = [c.value for row in lists[ref] for c in row]
                 assert offered == list(column.choices), column.header
-                assert validation.errorStyle == ("stop" if column.strict_choices else "warning")
+                assert (validation.errorStyle or "stop") == ("stop" if column.strict_choices else "warning")
 
 
 def test_input_cells_unlocked_structure_protected(workbook):

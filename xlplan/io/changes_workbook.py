@@ -43,8 +43,9 @@ from ..core.revision.proposals import Proposal
 from ..core.tables import SectionWorkbook
 from .atomic import atomic_write
 from .grade_formulas import FormulaContext
+from .openpyxl_layout import write_layout_sheet
 from .reader import failure_reason, read_section_workbook, read_sheet
-from .section_writer import FISCAL_YEARS_OFFERED, TemplateOptions, write_layout_sheet
+from .section_writer import FISCAL_YEARS_OFFERED, TemplateOptions
 from .xlsx.limits import DEFAULT_LIMITS, InputRefused, ReadLimits
 from .xlsx.package import open_workbook
 

@@ -17,7 +17,8 @@ from ..core.grading import MeasureGrade
 from ..errors import UsageError
 from .atomic import atomic_write
 from .grade_formulas import MISMATCH_MARK
-from .section_writer import BANNER_FONT, BORDER, GRADE_FILLS, HEADER_FILL, HEADER_FONT, MISMATCH_COLOUR
+from .openpyxl_layout import BANNER_FONT, BORDER, HEADER_FILL, HEADER_FONT
+from .section_style import GRADE_COLOURS, MISMATCH_COLOUR
 
 __all__ = ["GRADE_SHEET", "GRADE_SHEET_HEADERS", "GradeSheetInfo", "write_graded_copy"]
 
@@ -109,7 +110,7 @@ def _fill(sheet: Worksheet, grades: Sequence[MeasureGrade], names: Mapping[str, 
             if column in (3, 5, 6, 7):
                 cell.number_format = "@"
         if grade.grade:
-            colour = GRADE_FILLS[grade.grade.value]
+            colour = GRADE_COLOURS[grade.grade.value]
             sheet.cell(row=row, column=5).fill = PatternFill("solid", fgColor=colour)
             sheet.cell(row=row, column=5).font = Font(bold=True)
         if grade.mismatch:

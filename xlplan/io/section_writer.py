@@ -1,7 +1,15 @@
 """Write the section workbook: a plain .xlsx that guides the person typing.
 
 No macros: dropdowns, input messages, number formats, conditional formatting and sheet
-protection (input cells unlocked) do the guiding. The layout table decides every column.
+protection (input cells unlocked) do the guiding. The layout table decides every column,
+`section_style` every look.
+
+How it stays fast (a city writes hundreds of these at once): XlsxWriter draws each workbook —
+banner, headers, input messages, dropdowns, conditional formats, protection, print settings,
+the pre-filled rows. The empty input rows below them, most of the cells, are all alike but for
+their row number: each sheet renders one such row once (cells, styles and live grade formulas)
+and stamps it into its XML row number by row number (`_StampedWorksheet`), instead of passing
+thousands of identical cells through XlsxWriter one by one.
 """
 
 from __future__ import annotations
@@ -10,15 +18,12 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
 
-from openpyxl import Workbook
-from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.workbook.protection import WorkbookProtection
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
+from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_col_to_name
 
-from ..core.cells import column_letter
 from ..core.fiscal import fy_label
 from ..core.grading.rules import GradeRules
 from ..core.layout import (
@@ -37,22 +42,24 @@ from ..core.layout import (
 from .atomic import atomic_write
 from .grade_formulas import FormulaContext, computed_formulas
 from .rules_file import load_rules
+from .section_style import CELL_STYLES, HEADER_HEIGHT, RULE_STYLES, computed_role, input_role
+from .xlsxwriter_text import TextWorkbook, TextWorksheet
 
-__all__ = ["TemplateOptions", "write_layout_sheet", "write_section_workbook"]
+__all__ = [
+    "FISCAL_YEARS_OFFERED",
+    "TemplateOptions",
+    "banner_text",
+    "cell_value",
+    "dropdown_lists",
+    "input_message",
+    "instruction_lines",
+    "meta_values",
+    "write_section_workbook",
+]
 
-INPUT_FILL = PatternFill("solid", fgColor="FFF9E5")  # pale yellow: "type here"
-HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
-COMPUTED_HEADER_FILL = PatternFill("solid", fgColor="385723")  # dark green: "computed for you"
-COMPUTED_FILL = PatternFill("solid", fgColor="EDEDED")  # grey: locked, nothing to type
-GRADE_FILLS = {"A": "C6EFCE", "B": "DDEBF7", "C": "FFEB9C", "D": "FFC7CE"}
-MISMATCH_COLOUR = "FF7C80"  # 自己評価との差異: 要確認
-MISSING_FILL = PatternFill("solid", fgColor="F8CBAD")  # required but empty
-BANNER_FONT = Font(bold=True, size=12, color="1F4E78")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-THIN = Side(style="thin", color="BFBFBF")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-NUMBER_FORMATS = {Kind.AMOUNT: "#,##0", Kind.NUMBER: "General", Kind.MONTH: 'yyyy"年"m"月"'}
 FISCAL_YEARS_OFFERED = range(-2, 4)  # dropdown: two years back to three ahead of the template's year
+PAPER_A4 = 9
+_SENTINEL_ROW = 1_048_576  # Excel's last row: never a data row, so its digits mark "this row" in a stamp
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,179 +74,55 @@ class TemplateOptions:
     rules: GradeRules | None = None  # grade rules of the live formulas (None: the bundled Akita rules)
 
 
-def write_section_workbook(
-    path: Path,
-    options: TemplateOptions,
-    records: Mapping[str, Sequence[Mapping[str, object]]] | None = None,
-) -> Path:
+Records = Mapping[str, Sequence[Mapping[str, object]]]
+
+
+def write_section_workbook(path: Path, options: TemplateOptions, records: Records | None = None) -> Path:
     """Write a section workbook atomically, pre-filled with `records` (sheet key → rows).
 
     :param path: where to write the .xlsx.
     :param options: section, fiscal year and plan stamped into the workbook.
     :param records: rows per sheet key, as produced by `core.disassemble.section_records`.
     """
-    workbook = build_section_workbook(options, records or {})
-    return atomic_write(Path(path), lambda tmp: workbook.save(tmp))
+    return atomic_write(Path(path), lambda tmp: _write(tmp, options, records or {}))
 
 
-def build_section_workbook(options: TemplateOptions, records: Mapping[str, Sequence[Mapping[str, object]]]) -> Workbook:
-    """Build the section workbook in memory (see `write_section_workbook`)."""
-    workbook = Workbook()
-    instructions = workbook.active
-    instructions.title = INSTRUCTIONS_SHEET
-    lists = _write_lists(workbook, options)
-    last_rows = {
-        layout.key: FIRST_DATA_ROW + len(records.get(layout.key, ())) + options.blank_rows - 1
-        for layout in SECTION_SHEETS
-    }
-    formulas = FormulaContext(options.rules or load_rules(), options.fiscal_year, last_rows)
-    for layout in SECTION_SHEETS:
-        write_layout_sheet(workbook, layout, options, records.get(layout.key, ()), lists, formulas)
-    _write_instructions(instructions, options)
-    _write_meta(workbook, options)
-    workbook.security = WorkbookProtection(lockStructure=True)
-    workbook.active = 0
-    return workbook
+# what every drawing of the workbook shares (the openpyxl one of the changes workbook too) ----------
 
 
-def _write_lists(workbook: Workbook, options: TemplateOptions) -> dict[str, str]:
-    """A very hidden sheet holding every dropdown list; returns field key → range formula."""
-    sheet = workbook.create_sheet(LISTS_SHEET)
-    sheet.sheet_state = "veryHidden"
-    ranges: dict[str, str] = {}
-    lists: dict[str, tuple[str, ...]] = {
-        "fiscal_year": tuple(fy_label(options.fiscal_year + d) for d in FISCAL_YEARS_OFFERED)
-    }
-    for layout in SECTION_SHEETS:
+def dropdown_lists(fiscal_year: int, layouts: Sequence[SheetLayout]) -> dict[str, tuple[str, ...]]:
+    """The dropdown lists of the very hidden lists sheet, in column order: field → values."""
+    lists: dict[str, tuple[str, ...]] = {"fiscal_year": tuple(fy_label(fiscal_year + d) for d in FISCAL_YEARS_OFFERED)}
+    for layout in layouts:
         for column in layout.columns:
             if column.kind is Kind.CHOICE:
                 lists.setdefault(column.field, column.choices)
-    for index, (name, values) in enumerate(lists.items(), start=1):
-        letter = column_letter(index)
-        sheet.cell(row=1, column=index, value=name)
-        for row, value in enumerate(values, start=2):
-            sheet.cell(row=row, column=index, value=value)
-        ranges[name] = f"'{LISTS_SHEET}'!${letter}$2:${letter}${len(values) + 1}"
-    return ranges
+    return lists
 
 
-def write_layout_sheet(
-    workbook: Workbook,
-    layout: SheetLayout,
-    options: TemplateOptions,
-    rows: Sequence[Mapping[str, object]],
-    lists: Mapping[str, str],
-    formulas: FormulaContext,
-) -> None:
-    """Add one layout's sheet: banner, headers with input messages, dropdowns, formatted input
-    rows (unlocked), pre-filled `rows`, live formula columns, protection and print settings."""
-    sheet = workbook.create_sheet(layout.name)
-    width = len(layout.all_columns)
-    last_row = formulas.last_rows[layout.key]
+def list_range(index: int, length: int) -> str:
+    """The formula of the `index`-th (1-based) list on the lists sheet."""
+    letter = xl_col_to_name(index - 1)
+    return f"'{LISTS_SHEET}'!${letter}$2:${letter}${length + 1}"
+
+
+def banner_text(layout: SheetLayout, options: TemplateOptions) -> str:
+    """The line above a sheet's headers: what the sheet is, the year, the section, what to do."""
     banner = f"{layout.title}　{fy_label(options.fiscal_year)}"
     if options.section:
         banner += f"　{options.section}"
-    banner += "　― 黄色のセルに入力してください（見出しの行・列は変更しないでください）"
-    sheet.cell(row=BANNER_ROW, column=1, value=banner)
-    sheet.cell(row=BANNER_ROW, column=1).font = BANNER_FONT
-
-    for index, column in enumerate(layout.columns, start=1):
-        letter = column_letter(index)
-        header = sheet.cell(row=HEADER_ROW, column=index, value=column.header)
-        header.font = HEADER_FONT
-        header.fill = HEADER_FILL
-        header.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        header.border = BORDER
-        sheet.column_dimensions[letter].width = column.width
-        _add_validation(sheet, layout, column, letter, last_row, lists)
-        for row in range(FIRST_DATA_ROW, last_row + 1):
-            cell = sheet.cell(row=row, column=index)
-            cell.protection = Protection(locked=False)
-            cell.fill = INPUT_FILL
-            cell.border = BORDER
-            cell.number_format = NUMBER_FORMATS.get(column.kind, "@" if column.kind is Kind.TEXT else "General")
-            if column.kind is Kind.LONG_TEXT:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for offset, record in enumerate(rows):
-        for index, column in enumerate(layout.columns, start=1):
-            value = _cell_value(column, record.get(column.field), options)
-            if value is not None:
-                sheet.cell(row=FIRST_DATA_ROW + offset, column=index, value=value)
-    _add_missing_highlight(sheet, layout, last_row)
-    _write_computed(sheet, layout, last_row, formulas)
-
-    sheet.row_dimensions[HEADER_ROW].height = 32
-    sheet.freeze_panes = sheet.cell(row=FIRST_DATA_ROW, column=2 if width > 2 else 1)
-    # Filter and sort over the input columns only: the locked formula cells stay put and
-    # recompute for whatever row content lands beside them.
-    sheet.auto_filter.ref = f"A{HEADER_ROW}:{column_letter(len(layout.columns))}{last_row}"
-    sheet.protection.sheet = True
-    sheet.protection.autoFilter = False  # allowed
-    sheet.protection.sort = False
-    sheet.protection.formatColumns = False
-    sheet.protection.formatRows = False
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = f"{BANNER_ROW}:{HEADER_ROW}"
-    sheet.oddFooter.center.text = "&P / &N"
+    return banner + "　― 黄色のセルに入力してください（見出しの行・列は変更しないでください）"
 
 
-def _write_computed(sheet: Worksheet, layout: SheetLayout, last_row: int, formulas: FormulaContext) -> None:
-    """The locked formula columns right of the input columns (grades), with their colours."""
-    if not layout.computed:
-        return
-    for column in layout.computed:
-        index = layout.index(column.field)
-        letter = column_letter(index)
-        header = sheet.cell(row=HEADER_ROW, column=index, value=column.header)
-        header.font = HEADER_FONT
-        header.fill = COMPUTED_HEADER_FILL
-        header.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        header.border = BORDER
-        sheet.column_dimensions[letter].width = column.width
-        sheet.column_dimensions[letter].hidden = column.hidden
-        note = DataValidation(allow_blank=True)
-        note.promptTitle = column.header[:32]
-        note.prompt = f"自動計算（入力不要）: {column.help}"[:255]
-        note.showInputMessage = True
-        note.add(f"{letter}{HEADER_ROW}:{letter}{last_row}")
-        sheet.add_data_validation(note)
-    for row in range(FIRST_DATA_ROW, last_row + 1):
-        for field_name, formula in computed_formulas(layout, row, formulas).items():
-            cell = sheet.cell(row=row, column=layout.index(field_name), value=formula)
-            cell.fill = COMPUTED_FILL
-            cell.border = BORDER
-            cell.protection = Protection(locked=True)
-            cell.alignment = Alignment(vertical="top", wrap_text=field_name.endswith("reason"))
-    for field_name in ("grade", "kpi_grade"):
-        if any(c.field == field_name for c in layout.computed):
-            letter = layout.letter(field_name)
-            for grade, colour in GRADE_FILLS.items():
-                sheet.conditional_formatting.add(
-                    f"{letter}{FIRST_DATA_ROW}:{letter}{last_row}",
-                    FormulaRule(
-                        formula=[f'${letter}{FIRST_DATA_ROW}="{grade}"'],
-                        fill=PatternFill("solid", fgColor=colour, bgColor=colour),
-                        font=Font(bold=True),
-                    ),
-                )
-    if any(c.field == "grade_check" for c in layout.computed):
-        letter = layout.letter("grade_check")
-        sheet.conditional_formatting.add(
-            f"{letter}{FIRST_DATA_ROW}:{letter}{last_row}",
-            FormulaRule(
-                formula=[f'${letter}{FIRST_DATA_ROW}<>""'],
-                fill=PatternFill("solid", fgColor=MISMATCH_COLOUR, bgColor=MISMATCH_COLOUR),
-                font=Font(bold=True, color="9C0006"),
-            ),
-        )
+def input_message(column: Column) -> str:
+    """The input message shown when a cell of the column is selected (Excel's 255-character limit)."""
+    if column.computed:
+        return f"自動計算（入力不要）: {column.help}"[:255]
+    return (column.help + ("（必須）" if column.required else ""))[:255]
 
 
-def _cell_value(column: Column, value: object, options: TemplateOptions) -> object:
-    """How a model value is shown to a person: fiscal years in 和暦, months as text."""
+def cell_value(column: Column, value: object) -> object:
+    """How a model value is shown to a person: fiscal years in 和暦, months as dates."""
     if value is None or value == "":
         return None
     if column.kind is Kind.FISCAL_YEAR and isinstance(value, int):
@@ -254,54 +137,8 @@ def _cell_value(column: Column, value: object, options: TemplateOptions) -> obje
     return value
 
 
-def _add_validation(
-    sheet: Worksheet, layout: SheetLayout, column: Column, letter: str, last_row: int, lists: Mapping[str, str]
-) -> None:
-    """A dropdown or a type check on the input cells, and the column's input message."""
-    title = column.header[:32]
-    prompt = column.help + ("（必須）" if column.required else "")
-    if column.kind is Kind.CHOICE:
-        validation = DataValidation(type="list", formula1=lists[column.field], allow_blank=True)
-        validation.error = f"一覧から選んでください: {'・'.join(column.choices)[:200]}"
-        validation.errorStyle = "stop" if column.strict_choices else "warning"
-    elif column.kind is Kind.FISCAL_YEAR:
-        validation = DataValidation(type="list", formula1=lists["fiscal_year"], allow_blank=True)
-        validation.error = "「令和6年度」のように選ぶか入力してください。"
-        validation.errorStyle = "warning"
-    elif column.kind in (Kind.NUMBER, Kind.AMOUNT):
-        minimum = "0" if column.kind is Kind.AMOUNT else "-1E+15"
-        validation = DataValidation(
-            type="decimal", operator="between", formula1=minimum, formula2="1E+15", allow_blank=True
-        )
-        validation.error = "数値のみを入力してください（単位や注記は備考へ）。" + (
-            "金額は千円単位、0以上です。" if column.kind is Kind.AMOUNT else ""
-        )
-        validation.errorStyle = "warning"
-    else:
-        validation = DataValidation(allow_blank=True)
-    validation.errorTitle = column.header[:32]
-    validation.showErrorMessage = validation.type is not None
-    validation.promptTitle = title
-    validation.prompt = prompt[:255]
-    validation.showInputMessage = True
-    validation.add(f"{letter}{HEADER_ROW}:{letter}{last_row}")
-    sheet.add_data_validation(validation)
-
-
-def _add_missing_highlight(sheet: Worksheet, layout: SheetLayout, last_row: int) -> None:
-    """Colour a required cell that is still empty once its row has been started."""
-    anchor = column_letter(1)
-    for index, column in enumerate(layout.columns, start=1):
-        if not column.required or index == 1:
-            continue
-        letter = column_letter(index)
-        formula = f'AND(${anchor}{FIRST_DATA_ROW}<>"",{letter}{FIRST_DATA_ROW}="")'
-        sheet.conditional_formatting.add(
-            f"{letter}{FIRST_DATA_ROW}:{letter}{last_row}", FormulaRule(formula=[formula], fill=MISSING_FILL)
-        )
-
-
-def _write_instructions(sheet: Worksheet, options: TemplateOptions) -> None:
+def instruction_lines(options: TemplateOptions) -> list[tuple[str, str]]:
+    """The instructions sheet, line by line: (text, role); role is "title", "heading", "sheet" or ""."""
     lines: list[tuple[str, str]] = [
         (f"{options.plan_name}　進捗状況調査票（{fy_label(options.fiscal_year)}）", "title"),
         (f"課所室: {options.section or '（未記入）'}", ""),
@@ -328,29 +165,267 @@ def _write_instructions(sheet: Worksheet, options: TemplateOptions) -> None:
                 continue
             mark = "（必須）" if column.required else "（自動計算・入力不要）" if column.computed else ""
             lines.append((f"　・{column.header}{mark}: {column.help}", ""))
-    for row, (text, style) in enumerate(lines, start=1):
-        cell = sheet.cell(row=row, column=1, value=text or None)
-        if style == "title":
-            cell.font = Font(bold=True, size=14, color="1F4E78")
-        elif style in ("heading", "sheet"):
-            cell.font = Font(bold=True)
-    sheet.column_dimensions["A"].width = 120
-    sheet.protection.sheet = True
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    return lines
 
 
-def _write_meta(workbook: Workbook, options: TemplateOptions) -> None:
-    sheet = workbook.create_sheet(META_SHEET)
-    sheet.sheet_state = "veryHidden"
-    meta = {
+def meta_values(options: TemplateOptions) -> dict[str, str]:
+    """The very hidden _meta sheet: what the reader checks before it reads a workbook."""
+    return {
         "template_version": TEMPLATE_VERSION,
         "section": options.section,
         "fiscal_year": str(options.fiscal_year),
         "plan_name": options.plan_name,
         "plan_version": options.plan_version,
     }
-    for row, (key, value) in enumerate(meta.items(), start=1):
-        sheet.cell(row=row, column=1, value=key)
-        sheet.cell(row=row, column=2, value=value).number_format = "@"
-    sheet.protection.sheet = True
+
+
+# the XlsxWriter drawing ---------------------------------------------------------------------------
+
+
+class _StampedWorksheet(TextWorksheet):
+    """A worksheet that appends pre-rendered rows (`stamp`) after the rows XlsxWriter holds."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._stamped: list[str] = []
+
+    def stamp(self, first_row: int, last_row: int, rows_xml: tuple[str, str], width: int) -> None:
+        """Append rows `first_row`..`last_row` (1-based) from `rows_xml`: the first row's XML and
+        every further row's, with the sentinel row number standing for the row's own number.
+        They must lie below every row written the usual way."""
+        if first_row > last_row:
+            return
+        first, further = (xml.split(str(_SENTINEL_ROW)) for xml in rows_xml)
+        self._stamped.append(str(first_row).join(first))
+        self._stamped.extend(str(row).join(further) for row in range(first_row + 1, last_row + 1))
+        self._check_dimensions(last_row - 1, width - 1)  # the <dimension> covers the stamped rows
+
+    def _write_rows(self) -> None:
+        super()._write_rows()
+        self.fh.write("".join(self._stamped))
+
+    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+        # The grade formulas use Excel 2010 functions only: nothing to prefix with _xlfn., so
+        # skip XlsxWriter's ~150 regular expressions per formula (most of its writing time).
+        return formula.removeprefix("=")
+
+
+class _SectionWorkbook(TextWorkbook):
+    """XlsxWriter workbook with stamped worksheets and a locked structure (sheets can't be
+    added, renamed, moved or unhidden: the very hidden _meta and _lists stay hidden)."""
+
+    worksheet_class = _StampedWorksheet
+
+    def _write_workbook_pr(self) -> None:
+        super()._write_workbook_pr()
+        self._xml_empty_tag("workbookProtection", [("lockStructure", 1)])
+
+
+def _write(target: Path, options: TemplateOptions, records: Records) -> None:
+    workbook = _SectionWorkbook(str(target), {"in_memory": True})
+    styles = {role: workbook.add_format(dict(props)) for role, props in CELL_STYLES.items()}
+    rule_styles = {role: workbook.add_format(dict(props)) for role, props in RULE_STYLES.items()}
+    instructions = workbook.add_worksheet(INSTRUCTIONS_SHEET)
+    lists = _write_lists(workbook.add_worksheet(LISTS_SHEET), options)
+    last_rows = {
+        layout.key: FIRST_DATA_ROW + len(records.get(layout.key, ())) + options.blank_rows - 1
+        for layout in SECTION_SHEETS
+    }
+    formulas = FormulaContext(options.rules or load_rules(), options.fiscal_year, last_rows)
+    for layout in SECTION_SHEETS:
+        sheet = workbook.add_worksheet(layout.name)
+        _draw_layout_sheet(sheet, layout, options, records.get(layout.key, ()), lists, formulas, styles, rule_styles)
+    _write_instructions(instructions, options, styles)
+    _write_meta(workbook.add_worksheet(META_SHEET), options, styles)
+    workbook.close()
+
+
+def _write_lists(sheet: _StampedWorksheet, options: TemplateOptions) -> dict[str, str]:
+    """The very hidden sheet holding every dropdown list; returns field → range formula."""
+    sheet.very_hidden()
+    ranges: dict[str, str] = {}
+    for index, (name, values) in enumerate(dropdown_lists(options.fiscal_year, SECTION_SHEETS).items(), start=1):
+        sheet.write_string(0, index - 1, name)
+        for row, value in enumerate(values, start=1):
+            sheet.write_string(row, index - 1, value)
+        ranges[name] = list_range(index, len(values))
+    return ranges
+
+
+def _draw_layout_sheet(
+    sheet: _StampedWorksheet,
+    layout: SheetLayout,
+    options: TemplateOptions,
+    rows: Sequence[Mapping[str, object]],
+    lists: Mapping[str, str],
+    formulas: FormulaContext,
+    styles: Mapping[str, Format],
+    rule_styles: Mapping[str, Format],
+) -> None:
+    """One layout's sheet: banner, headers with input messages, dropdowns, formatted input rows
+    (unlocked), pre-filled `rows`, live formula columns, protection and print settings."""
+    columns = layout.all_columns
+    width, inputs = len(columns), len(layout.columns)
+    last_row = formulas.last_rows[layout.key]
+    sheet.write_string(BANNER_ROW - 1, 0, banner_text(layout, options), styles["banner"])
+    sheet.set_row(HEADER_ROW - 1, HEADER_HEIGHT)
+    for index, column in enumerate(columns):
+        header_role = "computed header" if column.computed else "header"
+        sheet.write_string(HEADER_ROW - 1, index, column.header, styles[header_role])
+        sheet.set_column(index, index, column.width, None, {"hidden": True} if column.hidden else {})
+        sheet.data_validation(HEADER_ROW - 1, index, last_row - 1, index, _validation(column, lists))
+    cell_styles = [styles[computed_role(c) if c.computed else input_role(c)] for c in columns]
+
+    # The pre-filled rows, cell by cell; then the empty rows, stamped from one rendered row.
+    row_formulas = _formula_stamps(layout, formulas)
+    for offset, record in enumerate(rows):
+        row = FIRST_DATA_ROW + offset
+        for index, column in enumerate(columns):
+            if column.computed:
+                formula = str(row).join(row_formulas[column.field])
+                sheet.write_formula(row - 1, index, formula, cell_styles[index], "")
+            else:
+                _write_value(sheet, row - 1, index, cell_value(column, record.get(column.field)), cell_styles[index])
+    first_empty = FIRST_DATA_ROW + len(rows)
+    empty_rows = _empty_rows_xml(columns, cell_styles, row_formulas, first_empty, last_row)
+    sheet.stamp(first_empty, last_row, empty_rows, width)
+
+    _add_rules(sheet, layout, last_row, rule_styles)
+    sheet.freeze_panes(FIRST_DATA_ROW - 1, 1 if width > 2 else 0)
+    # Filter and sort over the input columns only: the locked formula cells stay put and
+    # recompute for whatever row content lands beside them.
+    sheet.autofilter(HEADER_ROW - 1, 0, last_row - 1, inputs - 1)
+    sheet.protect("", {"autofilter": True, "sort": True, "format_columns": True, "format_rows": True})
+    sheet.set_landscape()
+    sheet.set_paper(PAPER_A4)
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(BANNER_ROW - 1, HEADER_ROW - 1)
+    sheet.set_footer("&C&P / &N")
+
+
+def _formula_stamps(layout: SheetLayout, formulas: FormulaContext) -> dict[str, list[str]]:
+    """Each formula column's formula split at the row number: `str(row).join(parts)` is its formula
+    on `row`. Checked against the formula built for the first data row."""
+    at_sentinel = computed_formulas(layout, _SENTINEL_ROW, formulas)
+    stamps = {f: text.split(str(_SENTINEL_ROW)) for f, text in at_sentinel.items()}
+    first = computed_formulas(layout, FIRST_DATA_ROW, formulas)
+    if any(str(FIRST_DATA_ROW).join(parts) != first[f] for f, parts in stamps.items()):
+        raise AssertionError(f"{layout.key}: a formula holds {_SENTINEL_ROW} other than as its row number")
+    return stamps
+
+
+def _empty_rows_xml(
+    columns: Sequence[Column],
+    cell_styles: Sequence[Format],
+    row_formulas: Mapping[str, list[str]],
+    first_row: int,
+    last_row: int,
+) -> tuple[str, str]:
+    """The XML of the empty input rows at the sentinel row: styled blank cells and live formulas,
+    (first row, further rows). The first row holds each formula once, shared down to `last_row`
+    (Excel's shared formulas: the further rows say only "as above", with their own row)."""
+    row = str(_SENTINEL_ROW)
+    first, further = [], []
+    for index, column in enumerate(columns):
+        letter = xl_col_to_name(index)
+        head = f'<c r="{letter}{row}" s="{cell_styles[index]._get_xf_index()}"'
+        if column.computed:
+            formula = escape(str(first_row).join(row_formulas[column.field]).removeprefix("="))
+            group = f'si="{len(first)}"'  # one shared group per formula column: any distinct number
+            ref = f"{letter}{first_row}:{letter}{last_row}"
+            first.append(f'{head}><f t="shared" ref="{ref}" {group}>{formula}</f><v></v></c>')
+            further.append(f'{head}><f t="shared" {group}/><v></v></c>')
+        else:
+            first.append(f"{head}/>")
+            further.append(f"{head}/>")
+    return f'<row r="{row}">{"".join(first)}</row>', f'<row r="{row}">{"".join(further)}</row>'
+
+
+def _write_value(sheet: _StampedWorksheet, row: int, col: int, value: object, style: Format) -> None:
+    """Write a pre-filled value by its type (text is always text, even when it starts with "=")."""
+    if value is None:
+        sheet.write_blank(row, col, None, style)
+    elif isinstance(value, bool):
+        sheet.write_boolean(row, col, value, style)
+    elif isinstance(value, int | float):
+        sheet.write_number(row, col, value, style)
+    elif isinstance(value, dt.datetime | dt.date):
+        sheet.write_datetime(row, col, value, style)
+    else:
+        sheet.write_string(row, col, str(value), style)
+
+
+def _validation(column: Column, lists: Mapping[str, str]) -> dict[str, Any]:
+    """A dropdown or a type check on the column's cells, and its input message."""
+    validation: dict[str, Any] = {"validate": "any", "show_error": False}
+    if column.kind is Kind.CHOICE and not column.computed:
+        validation = {
+            "validate": "list",
+            "source": "=" + lists[column.field],
+            "error_message": f"一覧から選んでください: {'・'.join(column.choices)[:200]}",
+            "error_type": "stop" if column.strict_choices else "warning",
+        }
+    elif column.kind is Kind.FISCAL_YEAR and not column.computed:
+        validation = {
+            "validate": "list",
+            "source": "=" + lists["fiscal_year"],
+            "error_message": "「令和6年度」のように選ぶか入力してください。",
+            "error_type": "warning",
+        }
+    elif column.kind in (Kind.NUMBER, Kind.AMOUNT) and not column.computed:
+        validation = {
+            "validate": "decimal",
+            "criteria": "between",
+            "minimum": "0" if column.kind is Kind.AMOUNT else "-1E+15",
+            "maximum": "1E+15",
+            "error_message": "数値のみを入力してください（単位や注記は備考へ）。"
+            + ("金額は千円単位、0以上です。" if column.kind is Kind.AMOUNT else ""),
+            "error_type": "warning",
+        }
+    if not column.computed:
+        validation["error_title"] = column.header[:32]
+    validation.update(ignore_blank=True, input_title=column.header[:32], input_message=input_message(column))
+    return validation
+
+
+def _add_rules(sheet: _StampedWorksheet, layout: SheetLayout, last_row: int, rule_styles: Mapping[str, Format]) -> None:
+    """Conditional formats: a required cell still empty once its row is started; grade colours;
+    the 要確認 mark."""
+    rules: list[tuple[str, str, str]] = []  # (column letter, formula at the first data row, style)
+    anchor = xl_col_to_name(0)
+    for index, column in enumerate(layout.columns[1:], start=1):
+        if column.required:
+            letter = xl_col_to_name(index)
+            rules.append((letter, f'AND(${anchor}{FIRST_DATA_ROW}<>"",{letter}{FIRST_DATA_ROW}="")', "missing"))
+    for field_name in ("grade", "kpi_grade"):
+        if any(c.field == field_name for c in layout.computed):
+            letter = layout.letter(field_name)
+            for grade in ("A", "B", "C", "D"):
+                rules.append((letter, f'${letter}{FIRST_DATA_ROW}="{grade}"', f"grade {grade}"))
+    if any(c.field == "grade_check" for c in layout.computed):
+        letter = layout.letter("grade_check")
+        rules.append((letter, f'${letter}{FIRST_DATA_ROW}<>""', "mismatch"))
+    for letter, formula, role in rules:
+        sheet.conditional_format(
+            f"{letter}{FIRST_DATA_ROW}:{letter}{last_row}",
+            {"type": "formula", "criteria": "=" + formula, "format": rule_styles[role]},
+        )
+
+
+def _write_instructions(sheet: _StampedWorksheet, options: TemplateOptions, styles: Mapping[str, Format]) -> None:
+    roles = {"title": styles["title"], "heading": styles["heading"], "sheet": styles["heading"]}
+    for row, (text, role) in enumerate(instruction_lines(options)):
+        if text:
+            sheet.write_string(row, 0, text, roles.get(role))
+    sheet.set_column(0, 0, 120)
+    sheet.protect()
+    sheet.set_landscape()
+    sheet.set_paper(PAPER_A4)
+
+
+def _write_meta(sheet: _StampedWorksheet, options: TemplateOptions, styles: Mapping[str, Format]) -> None:
+    sheet.very_hidden()
+    for row, (key, value) in enumerate(meta_values(options).items()):
+        sheet.write_string(row, 0, key)
+        sheet.write_string(row, 1, value, styles["text"])
+    sheet.protect()

@@ -1,0 +1,114 @@
+"""Every look of the section workbook in one table: colours, fonts, fills, borders, formats.
+
+A role ("input text", "header", "grade A" …) names what a cell is for; `CELL_STYLES` and
+`RULE_STYLES` say how it looks, in XlsxWriter's format properties. The section writer draws
+with them; the openpyxl drawings (the changes workbook, the graded copy) take their colours
+from the constants here, so a colour changes in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+from ..core.layout import Column, Kind
+
+__all__ = [
+    "BANNER_COLOUR",
+    "BORDER_COLOUR",
+    "CELL_STYLES",
+    "COMPUTED_COLOUR",
+    "COMPUTED_HEADER_COLOUR",
+    "GRADE_COLOURS",
+    "HEADER_COLOUR",
+    "HEADER_HEIGHT",
+    "INPUT_COLOUR",
+    "MISMATCH_COLOUR",
+    "MISMATCH_FONT_COLOUR",
+    "MISSING_COLOUR",
+    "RULE_STYLES",
+    "computed_role",
+    "input_role",
+    "number_format",
+]
+
+INPUT_COLOUR = "FFF9E5"  # pale yellow: "type here"
+HEADER_COLOUR = "1F4E78"
+COMPUTED_HEADER_COLOUR = "385723"  # dark green: "computed for you"
+COMPUTED_COLOUR = "EDEDED"  # grey: locked, nothing to type
+GRADE_COLOURS: Mapping[str, str] = MappingProxyType({"A": "C6EFCE", "B": "DDEBF7", "C": "FFEB9C", "D": "FFC7CE"})
+MISMATCH_COLOUR = "FF7C80"  # 自己評価との差異: 要確認
+MISMATCH_FONT_COLOUR = "9C0006"
+MISSING_COLOUR = "F8CBAD"  # required but empty
+BANNER_COLOUR = "1F4E78"
+BORDER_COLOUR = "BFBFBF"
+TITLE_SIZE, BANNER_SIZE = 14, 12
+HEADER_HEIGHT = 32  # points: two lines of header text
+_NUMBER_FORMATS: Mapping[Kind, str] = MappingProxyType(
+    {Kind.AMOUNT: "#,##0", Kind.NUMBER: "General", Kind.MONTH: 'yyyy"年"m"月"', Kind.TEXT: "@"}
+)
+
+
+def number_format(kind: Kind) -> str:
+    """The number format of an input cell of this kind ("@": typed text stays text)."""
+    return _NUMBER_FORMATS.get(kind, "General")
+
+
+def input_role(column: Column) -> str:
+    """The role of a column's input cells in `CELL_STYLES`."""
+    return f"input {column.kind.value}"
+
+
+def computed_role(column: Column) -> str:
+    """The role of a formula column's cells in `CELL_STYLES` (reasons wrap)."""
+    return "computed wrapped" if column.field.endswith("reason") else "computed"
+
+
+def _hex(colour: str) -> str:
+    return f"#{colour}"
+
+
+_BORDER: dict[str, Any] = {"border": 1, "border_color": _hex(BORDER_COLOUR)}
+_HEADER: dict[str, Any] = {
+    "bold": True,
+    "font_color": "#FFFFFF",
+    "align": "center",
+    "valign": "vcenter",
+    "text_wrap": True,
+    **_BORDER,
+}
+_INPUT: dict[str, Any] = {"locked": False, "bg_color": _hex(INPUT_COLOUR), **_BORDER}
+_COMPUTED: dict[str, Any] = {"locked": True, "bg_color": _hex(COMPUTED_COLOUR), "valign": "top", **_BORDER}
+_WRAPPED_INPUT = (Kind.LONG_TEXT,)
+
+# role → XlsxWriter format properties of a cell
+CELL_STYLES: Mapping[str, Mapping[str, Any]] = MappingProxyType(
+    {
+        "banner": {"bold": True, "size": BANNER_SIZE, "font_color": _hex(BANNER_COLOUR)},
+        "header": {**_HEADER, "bg_color": _hex(HEADER_COLOUR)},
+        "computed header": {**_HEADER, "bg_color": _hex(COMPUTED_HEADER_COLOUR)},
+        **{
+            f"input {kind.value}": {
+                **_INPUT,
+                "num_format": number_format(kind),
+                **({"text_wrap": True, "valign": "top"} if kind in _WRAPPED_INPUT else {}),
+            }
+            for kind in Kind
+        },
+        "computed": _COMPUTED,
+        "computed wrapped": {**_COMPUTED, "text_wrap": True},
+        "title": {"bold": True, "size": TITLE_SIZE, "font_color": _hex(BANNER_COLOUR)},
+        "heading": {"bold": True},
+        "text": {"num_format": "@"},
+    }
+)
+
+# role → XlsxWriter format properties of a conditional format (a fill and a font over the cell's)
+RULE_STYLES: Mapping[str, Mapping[str, Any]] = MappingProxyType(
+    {
+        **{f"grade {grade}": {"bg_color": _hex(colour), "bold": True} for grade, colour in GRADE_COLOURS.items()},
+        "mismatch": {"bg_color": _hex(MISMATCH_COLOUR), "bold": True, "font_color": _hex(MISMATCH_FONT_COLOUR)},
+        "missing": {"bg_color": _hex(MISSING_COLOUR)},
+    }
+)
