@@ -53,7 +53,10 @@ def workloads(sections: int) -> list[tuple[object, dict]]:
     return out
 
 
-def _timed(write: Callable[[Path, object, dict], object], jobs: list[tuple[object, dict]], folder: Path) -> tuple[float, float]:
+Job = tuple[object, dict]
+
+
+def _timed(write: Callable[[Path, object, dict], object], jobs: list[Job], folder: Path) -> tuple[float, float]:
     cpu, wall = time.process_time(), time.perf_counter()
     for n, (options, records) in enumerate(jobs):
         write(folder / f"{n:05d}.xlsx", options, records)
@@ -83,7 +86,9 @@ def measure(sections: int, reference_every: int, rounds: int) -> dict[str, objec
                 folder = Path(tmp) / f"{round_}-{label.replace(' ', '_')}"
                 folder.mkdir()
                 runs[label].append(_timed(write, which, folder))
-    median = {label: (statistics.median(c for c, _ in r), statistics.median(w for _, w in r)) for label, r in runs.items()}
+    median = {
+        label: (statistics.median(c for c, _ in r), statistics.median(w for _, w in r)) for label, r in runs.items()
+    }
     per_new = median["new on subset"][0] / len(subset)
     per_reference = median["reference on subset"][0] / len(subset)
     ratio = per_reference / per_new
@@ -116,13 +121,19 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result, ensure_ascii=False))
         return 0
     met = {True: "met", False: "NOT met"}
-    print(f"{args.sections} pre-filled section workbooks, {args.rounds} interleaved rounds (median), "
-          f"{result['cpus']} CPUs, load {result['load']:.2f}")
-    print(f"  new (XlsxWriter):   {result['new_cpu_s']:.2f} s CPU, {result['new_wall_s']:.2f} s wall, "
-          f"{result['new_cpu_per_workbook_ms']:.1f} ms CPU per workbook")
-    print(f"  reference (openpyxl, on {result['reference_workbooks']} of them): "
-          f"{result['reference_cpu_per_workbook_ms']:.0f} ms CPU per workbook "
-          f"(~{result['reference_cpu_s_estimated_for_all']:.0f} s for all)")
+    print(
+        f"{args.sections} pre-filled section workbooks, {args.rounds} interleaved rounds (median), "
+        f"{result['cpus']} CPUs, load {result['load']:.2f}"
+    )
+    print(
+        f"  new (XlsxWriter):   {result['new_cpu_s']:.2f} s CPU, {result['new_wall_s']:.2f} s wall, "
+        f"{result['new_cpu_per_workbook_ms']:.1f} ms CPU per workbook"
+    )
+    print(
+        f"  reference (openpyxl, on {result['reference_workbooks']} of them): "
+        f"{result['reference_cpu_per_workbook_ms']:.0f} ms CPU per workbook "
+        f"(~{result['reference_cpu_s_estimated_for_all']:.0f} s for all)"
+    )
     print(f"  ratio reference/new (CPU per workbook, same workbooks): {result['ratio']:.1f}x")
     print(f"  target: 130 workbooks in <= {TARGET_CPU_AT_130:.0f} s of CPU: {met[result['target_cpu_met']]}")
     print(f"  target: >= {TARGET_RATIO:.0f}x faster: {met[result['target_ratio_met']]}")

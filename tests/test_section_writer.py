@@ -99,8 +99,14 @@ def facts(path: Path) -> dict[str, object]:
             for v in sheet.data_validations.dataValidation
         )
         out[f"{name} rules"] = sorted(
-            (str(rng.sqref), rule.type, tuple(rule.formula), _rule_fill(rule), bool(rule.dxf.font and rule.dxf.font.b))
-            + (_colour(rule.dxf.font.color) if rule.dxf.font else None,)
+            (
+                str(rng.sqref),
+                rule.type,
+                tuple(rule.formula),
+                _rule_fill(rule),
+                bool(rule.dxf.font and rule.dxf.font.b),
+                _colour(rule.dxf.font.color) if rule.dxf.font else None,
+            )
             for rng in sheet.conditional_formatting
             for rule in rng.rules
         )
