@@ -231,3 +231,51 @@ def test_a_layout_keeps_computed_columns_apart_from_input_columns():
         SheetLayout(key="x", name="x", title="x", columns=(formula,))
     layout = SheetLayout(key="x", name="x", title="x", columns=(MEASURES.columns[0],), computed=(formula,))
     assert (layout.headers, layout.letter("grade"), layout.column("grade")) == (("施策ID",), "B", formula)
+
+
+# Many files in one run --------------------------------------------------------------------------
+
+
+def _folder_of_returns(filled_workbook: Path, tmp_path: Path) -> Path:
+    """A folder as HQ keeps it: two returned workbooks (one in a subfolder, same name) and a CSV
+    saved as .xlsx by mistake."""
+    folder = tmp_path / "returned"
+    (folder / "第2回").mkdir(parents=True)
+    for target in (folder / filled_workbook.name, folder / "第2回" / filled_workbook.name):
+        target.write_bytes(filled_workbook.read_bytes())
+    _text_file(folder)
+    return folder
+
+
+def test_grade_a_folder_in_one_run_with_copies_into_a_folder(filled_workbook, tmp_path):
+    folder = _folder_of_returns(filled_workbook, tmp_path)
+    before = {p: sha256(p) for p in folder.rglob("*.xlsx")}
+    out = tmp_path / "graded"
+    code, stdout, stderr = run_grade(str(folder), "-o", str(out), "--json", "--jobs", "2")
+    assert code == 1, stderr  # one file could not be graded; the others were
+    files = json.loads(stdout)["files"]
+    graded = [f for f in files if "measures" in f]
+    assert len(graded) == 2 and all([m["grade"] for m in f["measures"]] == ["B", "B"] for f in graded)
+    [failed] = [f for f in files if "problem" in f]
+    assert "CSV（テキスト）ファイルのようです" in failed["problem"]
+    copies = sorted(p.name for p in out.iterdir())
+    assert copies == ["情報統計課.xlsx", "情報統計課_2.xlsx"]  # same names, numbered, none lost
+    for copy in out.iterdir():
+        assert GRADE_SHEET in openpyxl.load_workbook(copy, read_only=True).sheetnames
+    assert {p: sha256(p) for p in folder.rglob("*.xlsx")} == before
+
+
+def test_grade_many_prints_one_row_per_file(filled_workbook, tmp_path):
+    folder = _folder_of_returns(filled_workbook, tmp_path)
+    code, stdout, _ = run_grade(str(folder / filled_workbook.name), str(folder / "第2回"))
+    assert code == 0
+    assert "2 ファイルを評価しました。" in stdout
+
+
+def test_grade_refuses_to_write_copies_over_the_inputs(filled_workbook, tmp_path):
+    folder = _folder_of_returns(filled_workbook, tmp_path)
+    before = {p: sha256(p) for p in folder.rglob("*.xlsx")}
+    code, stdout, stderr = run_grade(str(folder / filled_workbook.name), str(folder / "第2回"), "-o", str(folder))
+    assert code == 2
+    assert "入力ファイルと同じです" in stderr
+    assert {p: sha256(p) for p in folder.rglob("*.xlsx")} == before

@@ -8,6 +8,8 @@ written; the graded copy carries a 評価 sheet.
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,9 +23,19 @@ from ..core.model import Measure
 from ..core.tables import SectionWorkbook
 from ..errors import UsageError, XlplanError
 from ..io.grade_sheet import GradeSheetInfo, write_graded_copy
+from ..io.limits import DEFAULT_LIMITS, ReadLimits
 from .check import CheckedWorkbook, check_paths
 
-__all__ = ["GradedWorkbook", "grade_checked", "grade_workbook", "grades_json", "write_graded_workbook"]
+__all__ = [
+    "GradeOutcome",
+    "GradedWorkbook",
+    "grade_checked",
+    "grade_paths",
+    "grade_workbook",
+    "graded_copy_targets",
+    "grades_json",
+    "write_graded_workbook",
+]
 
 
 @dataclass(slots=True)
@@ -85,6 +97,71 @@ def grade_workbook(
     """
     [checked] = check_paths([path], fiscal_year=fiscal_year)
     return grade_checked(checked, rules, fiscal_year=fiscal_year, evaluation_date=evaluation_date)
+
+
+@dataclass(frozen=True, slots=True)
+class GradeOutcome:
+    """One input of `grade_paths`: its grades, or why it could not be graded."""
+
+    path: Path
+    graded: GradedWorkbook | None
+    problem: str = ""
+
+
+def grade_paths(
+    paths: Iterable[Path],
+    rules: GradeRules,
+    *,
+    fiscal_year: int | None = None,
+    evaluation_date: dt.date | None = None,
+    jobs: int | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
+) -> list[GradeOutcome]:
+    """Read, check and grade every workbook given or found under the folders, in one process.
+
+    Files are read as `xlplan check` reads them (in parallel from 40 files, see
+    `reading.read_all`); a file that cannot be graded is reported in its outcome, never stops
+    the others.
+
+    :param paths: files and folders.
+    :param jobs: processes reading the files (None: the reader's default; 1: this process).
+    """
+    outcomes = []
+    for checked in check_paths(paths, fiscal_year=fiscal_year, limits=limits, jobs=jobs):
+        path = Path(checked.report.path)
+        try:
+            graded = grade_checked(checked, rules, fiscal_year=fiscal_year, evaluation_date=evaluation_date)
+        except XlplanError as error:
+            outcomes.append(GradeOutcome(path, None, str(error)))
+        else:
+            outcomes.append(GradeOutcome(path, graded))
+    return outcomes
+
+
+def graded_copy_targets(sources: Iterable[Path], directory: Path) -> dict[Path, Path]:
+    """Where each source's graded copy goes in `directory`: its own name, numbered when two
+    sources share a name.
+
+    :raises UsageError: when a copy would replace an input (the inputs are never written).
+    """
+    sources = list(sources)
+    inputs = {os.path.realpath(s) for s in sources}
+    taken: set[str] = set()
+    targets = {}
+    for source in sources:
+        name, number = source.name, 1
+        while name.casefold() in taken:
+            number += 1
+            name = f"{source.stem}_{number}{source.suffix}"
+        taken.add(name.casefold())
+        target = directory / name
+        if os.path.realpath(target) in inputs:
+            raise UsageError(
+                f"評価シート付きのコピーの書き出し先 {target} が入力ファイルと同じです。"
+                "元のファイルは変更しません。-o で別のフォルダーを指定してください。"
+            )
+        targets[source] = target
+    return targets
 
 
 def grade_checked(
