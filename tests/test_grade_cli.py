@@ -275,7 +275,7 @@ def test_grade_many_prints_one_row_per_file(filled_workbook, tmp_path):
 def test_grade_refuses_to_write_copies_over_the_inputs(filled_workbook, tmp_path):
     folder = _folder_of_returns(filled_workbook, tmp_path)
     before = {p: sha256(p) for p in folder.rglob("*.xlsx")}
-    code, stdout, stderr = run_grade(str(folder / filled_workbook.name), str(folder / "第2回"), "-o", str(folder))
+    code, _, stderr = run_grade(str(folder / filled_workbook.name), str(folder / "第2回"), "-o", str(folder))
     assert code == 2
     assert "入力ファイルと同じです" in stderr
     assert {p: sha256(p) for p in folder.rglob("*.xlsx")} == before
