@@ -5,14 +5,20 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from ..core.enums import Severity
 from ..core.findings import FileReport, sorted_findings
 
-__all__ = ["print_reports", "reports_json"]
+__all__ = ["TABLE_ROWS", "print_reports", "reports_json"]
+
+# Up to this many findings a file gets a table; beyond, one aligned line per finding: a rich
+# table measures and wraps every cell of every row, seconds for thousands of findings.
+TABLE_ROWS = 200
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "dim"}
 _SEVERITY_LABEL = {
@@ -48,23 +54,58 @@ def print_reports(
         )
         if not shown:
             continue
-        table = Table(show_header=True, header_style="bold", expand=False)
         titles = ("場所", "区分", "コード", "内容") if lang == "ja" else ("cell", "severity", "code", "message")
-        for title in titles:
-            table.add_column(title, overflow="fold", no_wrap=title in ("場所", "cell"))
-        for f in shown:
-            table.add_row(
-                escape(f.address) or ("（ファイル全体）" if lang == "ja" else "(file)"),
-                f"[{_SEVERITY_STYLE[f.severity]}]{labels[f.severity]}[/]",
-                str(f.code),
-                escape(shown_path(f.message(lang))),
-            )
-        console.print(table)
+        whole_file = "（ファイル全体）" if lang == "ja" else "(file)"
+        rows = [(f.address or whole_file, f.severity, str(f.code), shown_path(f.message(lang))) for f in shown]
+        if len(rows) <= TABLE_ROWS:
+            console.print(_table(rows, titles, labels))
+        else:
+            console.print(_lines(rows, titles, labels), soft_wrap=True)
     failed = sum(1 for r in reports if not r.ok)
     if lang == "en":
         console.print(f"{len(reports)} file(s) checked, {failed} with errors.")
     else:
         console.print(f"{len(reports)} 件のファイルを確認し、{failed} 件にエラーがあります。")
+
+
+Row = tuple[str, Severity, str, str]  # place, severity, code, message
+
+
+def _table(rows: Sequence[Row], titles: Sequence[str], labels: dict[Severity, str]) -> Table:
+    """A table that folds long messages to the terminal's width."""
+    table = Table(show_header=True, header_style="bold", expand=False)
+    for title in titles:
+        table.add_column(title, overflow="fold", no_wrap=title in ("場所", "cell"))
+    for place, severity, code, message in rows:
+        table.add_row(escape(place), f"[{_SEVERITY_STYLE[severity]}]{labels[severity]}[/]", code, escape(message))
+    return table
+
+
+def _lines(rows: Sequence[Row], titles: Sequence[str], labels: dict[Severity, str]) -> Text:
+    """The same columns as one text, a line per finding: widths measured once per column, no
+    layout pass per row, no wrapping (the terminal wraps a long message). Plain text appended
+    as it is: nothing from a file is read as markup."""
+    widths = [
+        max(cell_len(titles[0]), *(cell_len(place) for place, *_ in rows)),
+        max(cell_len(titles[1]), *(cell_len(label) for label in labels.values())),
+        max(cell_len(titles[2]), *(cell_len(code) for _, _, code, _ in rows)),
+    ]
+
+    def pad(text: str, width: int) -> str:
+        return text + " " * (width - cell_len(text) + 2)
+
+    text = Text()
+    for title, width in zip(titles, [*widths, 0], strict=True):
+        text.append(pad(title, width) if width else title, style="bold")
+    text.append("\n")
+    for place, severity, code, message in rows:
+        text.append(pad(place, widths[0]))
+        text.append(pad(labels[severity], widths[1]), style=_SEVERITY_STYLE[severity])
+        text.append(pad(code, widths[2]))
+        text.append(message)
+        text.append("\n")
+    text.rstrip()
+    return text
 
 
 def shown_path(text: str) -> str:
