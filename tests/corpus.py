@@ -46,6 +46,9 @@ def base_workbook() -> bytes:
         return path.read_bytes()
 
 
+STRINGS_PART = "xl/sharedStrings.xml"
+
+
 def members(data: bytes) -> dict[str, bytes]:
     """Name → uncompressed bytes of every member of a (well-formed) zip."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -369,15 +372,26 @@ def _row(ref: str) -> str:
 
 
 def shared_string_bomb(data: bytes, uses: int = 20_000) -> bytes:
-    """One 30,000-character shared string used by 20,000 cells: 600 million characters."""
-    strings = f'<sst xmlns="{SPREADSHEET_NS}" count="1" uniqueCount="1"><si><t>{"あ" * 30_000}</t></si></sst>'
-    rows = "".join(f'<row r="{r}"><c r="S{r}" t="s"><v>0</v></c></row>' for r in range(200, 200 + uses))
+    """One 30,000-character shared string used by 20,000 cells: 600 million characters.
+
+    The string is added to the workbook's shared strings (or a new table when it has none)."""
+    bomb = f'<si><t>{"あ" * 30_000}</t></si>'
+    table = members(data).get(STRINGS_PART)
+    if table is None:
+        index, strings = 0, f'<sst xmlns="{SPREADSHEET_NS}" count="1" uniqueCount="1">{bomb}</sst>'
+    else:
+        text = table.decode()
+        index = text.count("<si>") + text.count("<si ")
+        strings = text.replace("</sst>", bomb + "</sst>")  # count attributes are hints; readers count <si>
+    rows = "".join(f'<row r="{r}"><c r="S{r}" t="s"><v>{index}</v></c></row>' for r in range(200, 200 + uses))
 
     def edit(xml: str) -> str:
         return xml.replace("</sheetData>", rows + "</sheetData>")
 
     bombed = edit_sheet(data, "KPI", edit)
-    return rebuild(bombed, extra=[member("xl/sharedStrings.xml", strings.encode())])
+    if table is None:
+        return rebuild(bombed, extra=[member(STRINGS_PART, strings.encode())])
+    return rebuild(bombed, {STRINGS_PART: strings.encode()})
 
 
 def too_long_text(data: bytes, chars: int = 40_000) -> bytes:
