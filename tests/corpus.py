@@ -375,7 +375,7 @@ def shared_string_bomb(data: bytes, uses: int = 20_000) -> bytes:
     """One 30,000-character shared string used by 20,000 cells: 600 million characters.
 
     The string is added to the workbook's shared strings (or a new table when it has none)."""
-    bomb = f'<si><t>{"あ" * 30_000}</t></si>'
+    bomb = f"<si><t>{'あ' * 30_000}</t></si>"
     table = members(data).get(STRINGS_PART)
     if table is None:
         index, strings = 0, f'<sst xmlns="{SPREADSHEET_NS}" count="1" uniqueCount="1">{bomb}</sst>'
