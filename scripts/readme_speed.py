@@ -1,0 +1,151 @@
+"""Rewrite README's "How fast" figures from the benchmarks' own output.
+
+    python scripts/bench_consolidate.py --sections 130 500 2000 --json-out consolidate.json
+    python scripts/bench_sections.py --json > sections.json
+    python scripts/readme_speed.py --consolidate consolidate.json --sections sections.json --demo-runs 3
+
+Replaces the text between `<!-- speed:begin -->` and `<!-- speed:end -->` in README.md with
+tables built from the JSON the benchmarks wrote (machine and load included), and, with
+`--demo-runs N`, runs `xlplan demo` N times as whole processes and writes their median between
+`<!-- demo-time:begin -->` and `<!-- demo-time:end -->`. Nothing is typed by hand: re-run the
+benchmarks, then this script. `--check` prints the block instead of writing it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+SPEED = ("<!-- speed:begin -->", "<!-- speed:end -->")
+DEMO = ("<!-- demo-time:begin -->", "<!-- demo-time:end -->")
+COLUMNS = (
+    ("a", "(a) calamine"),
+    ("aN", "(aN) calamine, N procs"),
+    ("b", "(b) openpyxl read_only"),
+    ("c1", "(c1) consolidate --jobs 1"),
+    ("cN", "(cN) consolidate default"),
+    ("d", "(d) pandas script"),
+)
+
+
+def consolidate_block(data: dict) -> list[str]:
+    """The consolidate tables: CPU (wall) per measurement, targets, phases per file."""
+    machine = data["machine"]
+    lines = [
+        f"`scripts/bench_consolidate.py`, {machine['cpus']} CPUs shared with other jobs (load average "
+        f"{machine['load']:.1f} at the end of the run), Python {machine['python']}; CPU seconds of whole "
+        "processes, imports and reading processes included (wall seconds in brackets), median of the "
+        "interleaved rounds:",
+        "",
+        "| sections | " + " | ".join(label for _, label in COLUMNS) + " |",
+        "|---" * (len(COLUMNS) + 1) + "|",
+    ]
+    for result in data["results"]:
+        cells = []
+        for key, _ in COLUMNS:
+            row = result.get(key)
+            cells.append(f"{row['cpu']:.2f} s ({row['wall']:.1f} s)" if row else "–")
+        lines.append(f"| {result['sections']:,} (N = {result['procs']}) | " + " | ".join(cells) + " |")
+    names = list(dict.fromkeys(name for result in data["results"] for name in result["targets"]))
+    lines += ["", "| sections | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
+    for result in data["results"]:
+        cells = []
+        for name in names:
+            if name not in result["targets"]:
+                cells.append("–")
+                continue
+            value, target, met = result["targets"][name]
+            cells.append(f"{value:g} ({target}: {'met' if met else '**not met**'})")
+        lines.append(f"| {result['sections']:,} | " + " | ".join(cells) + " |")
+    phases = [p for p in data["results"][0]["phases"]]
+    lines += [
+        "",
+        "Phases of one in-process `consolidate --jobs 1`, CPU ms per file:",
+        "",
+        "| sections | " + " | ".join(phases) + " |",
+        "|---" * (len(phases) + 1) + "|",
+    ]
+    for result in data["results"]:
+        per_file = [f"{result['phases'][p] / result['sections'] * 1000:.2f}" for p in phases]
+        lines.append(f"| {result['sections']:,} | " + " | ".join(per_file) + " |")
+    return lines
+
+
+def sections_block(data: dict) -> list[str]:
+    """The section-workbook writer's line."""
+    met = {True: "met", False: "**not met**"}
+    return [
+        f"Writing pre-filled section workbooks (`scripts/bench_sections.py`, {data['cpus']} CPUs, load "
+        f"{data['load']:.1f}): {data['sections']} workbooks in {data['new_cpu_s']:.2f} s of CPU "
+        f"({data['new_wall_s']:.1f} s wall; target ≤ 5 s: {met[data['target_cpu_met']]}), "
+        f"{data['new_cpu_per_workbook_ms']:.1f} ms each against {data['reference_cpu_per_workbook_ms']:.0f} ms "
+        f"for the openpyxl writer it replaced, timed on {data['reference_workbooks']} of the same workbooks "
+        f"in the same run: {data['ratio']:.0f}× (target ≥ 20×: {met[data['target_ratio_met']]}).",
+    ]
+
+
+def demo_seconds(runs: int) -> str:
+    """Median wall and CPU seconds of `runs` whole `xlplan demo` processes."""
+    walls, cpus = [], []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory(prefix="xlplan-demo-") as folder:
+            start = time.perf_counter()
+            process = subprocess.Popen(
+                [sys.executable, "-m", "xlplan", "demo", "-o", folder],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            _, status, usage = os.wait4(process.pid, 0)
+            walls.append(time.perf_counter() - start)
+            cpus.append(usage.ru_utime + usage.ru_stime)
+            if os.waitstatus_to_exitcode(status) not in (0, 1):
+                raise SystemExit("xlplan demo failed")
+    return (
+        f"in {statistics.median(walls):.0f} s (median of {runs} runs; {statistics.median(cpus):.0f} s of CPU, "
+        f"load {os.getloadavg()[0]:.1f})"
+    )
+
+
+def replace_between(text: str, markers: tuple[str, str], body: str) -> str:
+    """`text` with what lies between the two markers replaced by `body`."""
+    pattern = re.compile(re.escape(markers[0]) + ".*?" + re.escape(markers[1]), re.S)
+    if not pattern.search(text):
+        raise SystemExit(f"README.md has no {markers[0]} … {markers[1]}")
+    return pattern.sub(lambda _: markers[0] + body + markers[1], text, count=1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--consolidate", type=Path, help="JSON written by bench_consolidate.py --json-out")
+    parser.add_argument("--sections", type=Path, help="JSON printed by bench_sections.py --json")
+    parser.add_argument("--demo-runs", type=int, default=0, help="run `xlplan demo` this many times")
+    parser.add_argument("--check", action="store_true", help="print instead of writing README.md")
+    args = parser.parse_args(argv)
+    block: list[str] = []
+    if args.consolidate:
+        block += consolidate_block(json.loads(args.consolidate.read_text()))
+    if args.sections:
+        block += ["", *sections_block(json.loads(args.sections.read_text()))]
+    text = README.read_text()
+    if block:
+        text = replace_between(text, SPEED, "\n" + "\n".join(block).strip() + "\n")
+    if args.demo_runs:
+        text = replace_between(text, DEMO, demo_seconds(args.demo_runs))
+    if args.check:
+        print(text[text.index(SPEED[0]) : text.index(SPEED[1]) + len(SPEED[1])])
+        return 0
+    README.write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
