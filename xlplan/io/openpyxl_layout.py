@@ -54,7 +54,6 @@ from .section_writer import (
     dropdown_lists,
     input_message,
     instruction_lines,
-    list_range,
     meta_values,
 )
 
@@ -104,12 +103,10 @@ def _write_lists(workbook: Workbook, options: TemplateOptions) -> dict[str, str]
     """A very hidden sheet holding every dropdown list; returns field key → range formula."""
     sheet = workbook.create_sheet(LISTS_SHEET)
     sheet.sheet_state = "veryHidden"
-    ranges: dict[str, str] = {}
-    for index, (name, values) in enumerate(dropdown_lists(options.fiscal_year, SECTION_SHEETS).items(), start=1):
-        sheet.cell(row=1, column=index, value=name)
-        for row, value in enumerate(values, start=2):
+    columns, ranges = dropdown_lists(options.fiscal_year, SECTION_SHEETS)
+    for index, values in enumerate(columns, start=1):
+        for row, value in enumerate(values, start=1):
             sheet.cell(row=row, column=index, value=value)
-        ranges[name] = list_range(index, len(values))
     return ranges
 
 
@@ -130,13 +127,7 @@ def write_layout_sheet(
     sheet.cell(row=BANNER_ROW, column=1).font = BANNER_FONT
 
     for index, column in enumerate(layout.columns, start=1):
-        letter = column_letter(index)
-        header = sheet.cell(row=HEADER_ROW, column=index, value=column.header)
-        header.font = HEADER_FONT
-        header.fill = HEADER_FILL
-        header.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        header.border = BORDER
-        sheet.column_dimensions[letter].width = column.width
+        letter = _header(sheet, index, column, HEADER_FILL)
         _add_validation(sheet, layout, column, letter, last_row, lists)
         for row in range(FIRST_DATA_ROW, last_row + 1):
             cell = sheet.cell(row=row, column=index)
@@ -173,19 +164,24 @@ def write_layout_sheet(
     sheet.oddFooter.center.text = "&P / &N"
 
 
+def _header(sheet: Worksheet, index: int, column: Column, fill: PatternFill) -> str:
+    """A column's header cell and width; returns its letter."""
+    letter = column_letter(index)
+    header = sheet.cell(row=HEADER_ROW, column=index, value=column.header)
+    header.font = HEADER_FONT
+    header.fill = fill
+    header.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    header.border = BORDER
+    sheet.column_dimensions[letter].width = column.width
+    return letter
+
+
 def _write_computed(sheet: Worksheet, layout: SheetLayout, last_row: int, formulas: FormulaContext) -> None:
     """The locked formula columns right of the input columns (grades), with their colours."""
     if not layout.computed:
         return
     for column in layout.computed:
-        index = layout.index(column.field)
-        letter = column_letter(index)
-        header = sheet.cell(row=HEADER_ROW, column=index, value=column.header)
-        header.font = HEADER_FONT
-        header.fill = COMPUTED_HEADER_FILL
-        header.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        header.border = BORDER
-        sheet.column_dimensions[letter].width = column.width
+        letter = _header(sheet, layout.index(column.field), column, COMPUTED_HEADER_FILL)
         sheet.column_dimensions[letter].hidden = column.hidden
         note = DataValidation(allow_blank=True)
         note.promptTitle = column.header[:32]

@@ -90,20 +90,19 @@ def write_section_workbook(path: Path, options: TemplateOptions, records: Record
 # what every drawing of the workbook shares (the openpyxl one of the changes workbook too) ----------
 
 
-def dropdown_lists(fiscal_year: int, layouts: Sequence[SheetLayout]) -> dict[str, tuple[str, ...]]:
-    """The dropdown lists of the very hidden lists sheet, in column order: field → values."""
+def dropdown_lists(fiscal_year: int, layouts: Sequence[SheetLayout]) -> tuple[list[list[str]], dict[str, str]]:
+    """The very hidden lists sheet: its columns (the field's name, then its values) and each
+    field's range formula for the dropdowns."""
     lists: dict[str, tuple[str, ...]] = {"fiscal_year": tuple(fy_label(fiscal_year + d) for d in FISCAL_YEARS_OFFERED)}
     for layout in layouts:
         for column in layout.columns:
             if column.kind is Kind.CHOICE:
                 lists.setdefault(column.field, column.choices)
-    return lists
-
-
-def list_range(index: int, length: int) -> str:
-    """The formula of the `index`-th (1-based) list on the lists sheet."""
-    letter = xl_col_to_name(index - 1)
-    return f"'{LISTS_SHEET}'!${letter}$2:${letter}${length + 1}"
+    ranges = {}
+    for index, (name, values) in enumerate(lists.items()):
+        letter = xl_col_to_name(index)
+        ranges[name] = f"'{LISTS_SHEET}'!${letter}$2:${letter}${len(values) + 1}"
+    return [[name, *values] for name, values in lists.items()], ranges
 
 
 def banner_text(layout: SheetLayout, options: TemplateOptions) -> str:
@@ -243,12 +242,10 @@ def _write(target: Path, options: TemplateOptions, records: Records) -> None:
 def _write_lists(sheet: _StampedWorksheet, options: TemplateOptions) -> dict[str, str]:
     """The very hidden sheet holding every dropdown list; returns field → range formula."""
     sheet.very_hidden()
-    ranges: dict[str, str] = {}
-    for index, (name, values) in enumerate(dropdown_lists(options.fiscal_year, SECTION_SHEETS).items(), start=1):
-        sheet.write_string(0, index - 1, name)
-        for row, value in enumerate(values, start=1):
-            sheet.write_string(row, index - 1, value)
-        ranges[name] = list_range(index, len(values))
+    columns, ranges = dropdown_lists(options.fiscal_year, SECTION_SHEETS)
+    for index, values in enumerate(columns):
+        for row, value in enumerate(values):
+            sheet.write_string(row, index, value)  # text as text, whatever it looks like
     return ranges
 
 
