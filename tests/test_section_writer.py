@@ -240,3 +240,19 @@ def test_empty_rows_are_stamped_not_written_cell_by_cell(tmp_path, monkeypatch):
     assert calls["cells"] == few
     sheet = openpyxl.load_workbook(path, read_only=True)["施策"]
     assert sheet.max_row == FIRST_DATA_ROW + len(records["measures"]) + 1000 - 1
+
+
+def test_a_full_disk_is_an_os_error_and_leaves_nothing_behind(tmp_path, monkeypatch):
+    """The callers turn an OSError into advice; XlsxWriter's own wrapper would be a traceback."""
+    import errno
+
+    import xlsxwriter.workbook
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(xlsxwriter.workbook, "ZipFile", full)
+    with pytest.raises(OSError) as raised:
+        write_section_workbook(tmp_path / "x.xlsx", TemplateOptions(blank_rows=1))
+    assert raised.value.errno == errno.ENOSPC
+    assert list(tmp_path.iterdir()) == []

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 
@@ -236,7 +237,10 @@ def _write(target: Path, options: TemplateOptions, records: Records) -> None:
         _draw_layout_sheet(sheet, layout, options, records.get(layout.key, ()), lists, formulas, styles, rule_styles)
     _write_instructions(instructions, options, styles)
     _write_meta(workbook.add_worksheet(META_SHEET), options, styles)
-    workbook.close()
+    try:
+        workbook.close()
+    except FileCreateError as error:  # XlsxWriter wraps the OSError (a full disk…) the callers report
+        raise error.args[0] from None
 
 
 def _write_lists(sheet: _StampedWorksheet, options: TemplateOptions) -> dict[str, str]:
