@@ -311,7 +311,7 @@ def _formula_stamps(layout: SheetLayout, formulas: FormulaContext) -> dict[str, 
     stamps = {f: text.split(str(_SENTINEL_ROW)) for f, text in at_sentinel.items()}
     first = computed_formulas(layout, FIRST_DATA_ROW, formulas)
     if any(str(FIRST_DATA_ROW).join(parts) != first[f] for f, parts in stamps.items()):
-        raise AssertionError(f"{layout.key}: a formula holds {_SENTINEL_ROW} other than as its row number")
+        raise RuntimeError(f"{layout.key}: a formula holds {_SENTINEL_ROW} other than as its row number")
     return stamps
 
 
