@@ -42,6 +42,7 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, default=None, help="folder of bench_consolidate.py --keep")
     parser.add_argument("--master", type=Path, default=None)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--json-out", type=Path, default=None, help="also write the figures here (README)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="xlplan-bench-lint-") as work:
         master = args.master
@@ -72,6 +73,10 @@ def main() -> int:
     print(f"  lint (table)   {table:7.2f} s")
     print(f"  lint --json    {as_json:7.2f} s")
     print(f"  table/json = {ratio:.2f}   target <= {TARGET}: {'met' if ratio <= TARGET else 'NOT met'}")
+    if args.json_out:
+        figures = {"findings": findings, "table": round(table, 2), "json": round(as_json, 2), "ratio": round(ratio, 2)}
+        figures.update(met=ratio <= TARGET, rounds=args.rounds, cpus=os.cpu_count(), load=round(os.getloadavg()[0], 2))
+        args.json_out.write_text(json.dumps(figures))
     return 0
 
 

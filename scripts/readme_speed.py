@@ -2,7 +2,9 @@
 
     python scripts/bench_consolidate.py --sections 130 500 2000 --json-out consolidate.json
     python scripts/bench_sections.py --json > sections.json
-    python scripts/readme_speed.py --consolidate consolidate.json --sections sections.json --demo-runs 3
+    python scripts/bench_lint.py --master MASTER.xlsx --json-out lint.json
+    python scripts/readme_speed.py --consolidate consolidate.json --sections sections.json --lint lint.json \
+        --demo-runs 3
 
 Replaces the text between `<!-- speed:begin -->` and `<!-- speed:end -->` in README.md with
 tables built from the JSON the benchmarks wrote (machine and load included), and, with
@@ -93,6 +95,15 @@ def sections_block(data: dict) -> list[str]:
     ]
 
 
+def lint_block(data: dict) -> list[str]:
+    """The findings table's line."""
+    return [
+        f"`xlplan lint` on that master ({data['findings']:,} findings; `scripts/bench_lint.py`, load "
+        f"{data['load']:.1f}): {data['table']:.2f} s of CPU with the table against {data['json']:.2f} s with "
+        f"`--json`, {data['ratio']:.2f}× (target ≤ 1.5: {'met' if data['met'] else '**not met**'}).",
+    ]
+
+
 def demo_seconds(runs: int) -> str:
     """Median wall and CPU seconds of `runs` whole `xlplan demo` processes."""
     walls, cpus = [], []
@@ -127,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--consolidate", type=Path, help="JSON written by bench_consolidate.py --json-out")
     parser.add_argument("--sections", type=Path, help="JSON printed by bench_sections.py --json")
+    parser.add_argument("--lint", type=Path, help="JSON written by bench_lint.py --json-out")
     parser.add_argument("--demo-runs", type=int, default=0, help="run `xlplan demo` this many times")
     parser.add_argument("--check", action="store_true", help="print instead of writing README.md")
     args = parser.parse_args(argv)
@@ -135,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
         block += consolidate_block(json.loads(args.consolidate.read_text()))
     if args.sections:
         block += ["", *sections_block(json.loads(args.sections.read_text()))]
+    if args.lint:
+        block += ["", *lint_block(json.loads(args.lint.read_text()))]
     text = README.read_text()
     if block:
         text = replace_between(text, SPEED, "\n" + "\n".join(block).strip() + "\n")
