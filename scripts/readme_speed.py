@@ -98,7 +98,7 @@ def sections_block(data: dict) -> list[str]:
 def lint_block(data: dict) -> list[str]:
     """The findings table's line."""
     return [
-        f"`xlplan lint` on that master ({data['findings']:,} findings; `scripts/bench_lint.py`, load "
+        f"`xlplan lint` on a master with {data['findings']:,} findings (`scripts/bench_lint.py`, load "
         f"{data['load']:.1f}): {data['table']:.2f} s of CPU with the table against {data['json']:.2f} s with "
         f"`--json`, {data['ratio']:.2f}× (target ≤ 1.5: {'met' if data['met'] else '**not met**'}).",
     ]
