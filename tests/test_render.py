@@ -53,3 +53,13 @@ def test_a_few_findings_keep_the_table(monkeypatch):
     assert table_rows == TABLE_ROWS
     assert "約[b]3[/]" in text
     assert render.TABLE_ROWS == TABLE_ROWS
+
+
+def test_an_escape_sequence_typed_in_a_cell_never_reaches_the_terminal(monkeypatch):
+    report = _report(TABLE_ROWS + 1)
+    report.findings[0] = Finding.of(Code.NUMBER_INVALID, sheet="KPI", cell="J3", column="実績値", value="\x1b[2J約30")
+    out = io.StringIO()
+    print_reports([report], Console(file=out, width=100, force_terminal=True), show_info=True)
+    text = out.getvalue()
+    assert "[2J約30" in text and "\x1b[2J" not in text
+    assert "\x1b[1;31m" in text  # the severity is still coloured on a terminal

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 
 from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
+from rich.style import Style
 from rich.table import Table
-from rich.text import Text
 
 from ..core.enums import Severity
 from ..core.findings import FileReport, sorted_findings
@@ -19,6 +20,7 @@ __all__ = ["TABLE_ROWS", "print_reports", "reports_json"]
 # Up to this many findings a file gets a table; beyond, one aligned line per finding: a rich
 # table measures and wraps every cell of every row, seconds for thousands of findings.
 TABLE_ROWS = 200
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 and C1 controls but tab and line feed
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "dim"}
 _SEVERITY_LABEL = {
@@ -60,7 +62,7 @@ def print_reports(
         if len(rows) <= TABLE_ROWS:
             console.print(_table(rows, titles, labels))
         else:
-            console.print(_lines(rows, titles, labels), soft_wrap=True)
+            _print_lines(rows, titles, labels, console)
     failed = sum(1 for r in reports if not r.ok)
     if lang == "en":
         console.print(f"{len(reports)} file(s) checked, {failed} with errors.")
@@ -81,31 +83,29 @@ def _table(rows: Sequence[Row], titles: Sequence[str], labels: dict[Severity, st
     return table
 
 
-def _lines(rows: Sequence[Row], titles: Sequence[str], labels: dict[Severity, str]) -> Text:
-    """The same columns as one text, a line per finding: widths measured once per column, no
-    layout pass per row, no wrapping (the terminal wraps a long message). Plain text appended
-    as it is: nothing from a file is read as markup."""
+def _print_lines(rows: Sequence[Row], titles: Sequence[str], labels: dict[Severity, str], console: Console) -> None:
+    """The same columns, a line per finding, written straight to the console's file: widths
+    measured once per column, no layout, wrapping or markup pass per row (the terminal wraps a
+    long message). Colour only on a terminal that takes ANSI codes; control characters from a
+    file (an escape sequence typed into a cell) are dropped, never sent to the terminal."""
     widths = [
         max(cell_len(titles[0]), *(cell_len(place) for place, *_ in rows)),
         max(cell_len(titles[1]), *(cell_len(label) for label in labels.values())),
         max(cell_len(titles[2]), *(cell_len(code) for _, _, code, _ in rows)),
     ]
+    colour = console.is_terminal and console.color_system is not None and not console.legacy_windows
 
-    def pad(text: str, width: int) -> str:
-        return text + " " * (width - cell_len(text) + 2)
+    def cell(text: str, width: int, style: str = "") -> str:
+        padded = text + " " * (width - cell_len(text) + 2)
+        return Style.parse(style).render(padded, color_system=console.color_system) if colour and style else padded
 
-    text = Text()
-    for title, width in zip(titles, [*widths, 0], strict=True):
-        text.append(pad(title, width) if width else title, style="bold")
-    text.append("\n")
+    severities = {severity: cell(label, widths[1], _SEVERITY_STYLE[severity]) for severity, label in labels.items()}
+    header = "".join(cell(title, width, "bold") for title, width in zip(titles, widths, strict=False))
+    lines = [header + cell(titles[3], 0, "bold").rstrip()]
     for place, severity, code, message in rows:
-        text.append(pad(place, widths[0]))
-        text.append(pad(labels[severity], widths[1]), style=_SEVERITY_STYLE[severity])
-        text.append(pad(code, widths[2]))
-        text.append(message)
-        text.append("\n")
-    text.rstrip()
-    return text
+        place, code, message = (_CONTROL.sub("", text) for text in (place, code, message))
+        lines.append(f"{cell(place, widths[0])}{severities[severity]}{cell(code, widths[2])}{message}")
+    console.file.write("\n".join(lines) + "\n")
 
 
 def shown_path(text: str) -> str:
