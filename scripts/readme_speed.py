@@ -45,8 +45,8 @@ def consolidate_block(data: dict) -> list[str]:
     lines = [
         f"`scripts/bench_consolidate.py`, {machine['cpus']} CPUs shared with other jobs (load average "
         f"{machine['load']:.1f} at the end of the run), Python {machine['python']}; CPU seconds of whole "
-        "processes, imports and reading processes included (wall seconds in brackets), median of the "
-        "interleaved rounds:",
+        "processes, imports and reading processes included (wall seconds in brackets), median of "
+        f"{' / '.join(str(r['rounds']) for r in data['results'])} interleaved round(s):",
         "",
         "| sections | " + " | ".join(label for _, label in COLUMNS) + " |",
         "|---" * (len(COLUMNS) + 1) + "|",
