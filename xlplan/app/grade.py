@@ -23,7 +23,7 @@ from ..core.model import Measure
 from ..core.tables import SectionWorkbook
 from ..errors import UsageError, XlplanError
 from ..io.grade_sheet import GradeSheetInfo, write_graded_copy
-from ..io.limits import DEFAULT_LIMITS, ReadLimits
+from ..io.xlsx.limits import DEFAULT_LIMITS, ReadLimits
 from .check import CheckedWorkbook, check_paths
 
 __all__ = [

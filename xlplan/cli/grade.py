@@ -20,8 +20,8 @@ from ..app.grade import (
 )
 from ..errors import UsageError, XlplanError
 from ..io.input_guard import refuse_overwriting_inputs
-from ..io.limits import ReadLimits
 from ..io.rules_file import load_rules
+from ..io.xlsx.limits import ReadLimits
 from .options import FiscalYear, jobs_option, json_option, limit_options, rules_option
 
 _GRADE_STYLE = {"A": "bold green", "B": "bold blue", "C": "bold yellow", "D": "bold red"}
