@@ -102,6 +102,11 @@ class WorkbookParts:
         self._screen.held.clear()
 
     @property
+    def formats(self) -> BookFormats:
+        """The book's shared strings and the styles that show percents and dates."""
+        return self._screen.formats
+
+    @property
     def sheet_names(self) -> list[str]:
         """The sheets' names, in the workbook's order."""
         return [entry.name for entry in self.sheets]
