@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 from types import ModuleType
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -47,6 +48,22 @@ def test_sixty_mutated_workbooks_through_check_and_consolidate_without_a_new_cra
     assert tally.counts["consolidate-runs"] == 2
     assert tally.counts["finding"] > 30  # the mutations do bite
     assert tally.counts["finding"] + tally.counts["clean"] + tally.counts["crash"] == 60
+
+
+@pytest.mark.parametrize("renamed", [lambda name: name + "x", lambda name: "xl/" + name])  # .upper() is still found
+def test_a_sheet_whose_part_was_renamed_is_findings_not_a_crash(tmp_path, renamed):
+    """The fuzzer's `zip rename xl/worksheets/sheetN.xml` (seed 1, case 49): the workbook still
+    lists the sheet, its part is gone, so no header and no cell is found. read_sheet took
+    max() of a single int and raised TypeError; now every header is reported missing."""
+    base = corpus.base_workbook()
+    part = corpus.sheet_part(base, "KPI")
+    data = corpus.rebuild(base, {part: None}, [corpus.member(renamed(part), corpus.members(base)[part])])
+    path = tmp_path / "提出.xlsx"
+    path.write_bytes(data)
+    [checked] = check_paths([path])
+    at_kpi = {(f.cell, f.code) for f in checked.report.findings if f.sheet == "KPI"}
+    assert ("A2", "header-missing") in at_kpi
+    assert "file-unreadable" not in {f.code for f in checked.report.findings}  # the other sheets are read
 
 
 def test_the_same_seed_builds_the_same_cases(tmp_path):

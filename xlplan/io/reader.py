@@ -191,7 +191,7 @@ def read_sheet(
     positions = {f: column_index(letter) for f, letter in letters.items()}
     _check_merges(book, layout, sheet_name, scan.merged, header_row, positions)
     headers = scan.values.get(header_row) or {}
-    _check_outside(book, sheet_name, scan, header_row, max(len(layout.columns), *positions.values(), *headers))
+    _check_outside(book, sheet_name, scan, header_row, max([len(layout.columns), *positions.values(), *headers]))
 
     hidden_reported: set[str] = set()
     for excel_row in range(first_data_row, scan.max_row + 1):
