@@ -154,11 +154,28 @@ def edit_sheet(data: bytes, sheet: str, edit: Callable[[str], str]) -> bytes:
     return edit_part(data, sheet_part(data, sheet), edit)
 
 
+def _cell_pattern(ref: str) -> re.Pattern[str]:
+    """The `<c>` element whose `r` is `ref`, whatever its other attributes, their order, its
+    children or its self-closing form (`<c r="L3" s="1"/>`, `<c s="6" r="M3" t="n"><v>…</v></c>`)."""
+    return re.compile(rf'<c(?=\s)(?=[^>]*?\sr="{ref}")[^>]*?(?:/>|(?<!/)>.*?</c>)', re.S)
+
+
+def replace_cell(xml: str, ref: str, element: str | Callable[[str], str]) -> str:
+    """Replace the whole `<c r=ref>` element of a sheet's XML (it must exist) with `element`,
+    or with what `element` makes of the cell's own style attribute (' s="7"', or "" for none)."""
+    pattern = _cell_pattern(ref)
+    found = pattern.search(xml)
+    assert found, ref
+    if callable(element):
+        style = re.search(r'\ss="(\d+)"', found.group(0).split(">", 1)[0])
+        element = element(f' s="{style.group(1)}"' if style else "")
+    return xml[: found.start()] + element + xml[found.end() :]
+
+
 def set_cell(xml: str, ref: str, inner: str, attrs: str = "") -> str:
-    """Replace the `<c r=ref>` element of a sheet's XML (it must exist)."""
-    pattern = re.compile(rf'<c r="{ref}"[^>]*?(/>|>.*?</c>)', re.S)
-    assert pattern.search(xml), ref
-    return pattern.sub(lambda _: f'<c r="{ref}"{attrs}>{inner}</c>', xml, count=1)
+    """Replace the `<c r=ref>` element of a sheet's XML (it must exist) by one with these
+    attributes and children."""
+    return replace_cell(xml, ref, f'<c r="{ref}"{attrs}>{inner}</c>')
 
 
 def inline(text: str) -> tuple[str, str]:
@@ -371,27 +388,57 @@ def _row(ref: str) -> str:
     return re.sub(r"^[A-Z]+", "", ref)
 
 
+_STRINGS_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+
+
+def add_shared_strings(data: bytes, items: Iterable[str], part: str | None = None) -> tuple[bytes, int]:
+    """The workbook with `<si>` items appended to its shared strings, and the index of the first.
+
+    The table is the one the workbook's relationships name (made, with its relationship, when
+    there is none). With `part`, the table ends up in that member, the relationship (and the
+    content type, if listed) following it: Excel and others do not all name it sharedStrings.xml.
+    """
+    parts = members(data)
+    rels_name = "xl/_rels/workbook.xml.rels"
+    named = None if part is None else part[3:] if part.startswith("xl/") else f"/{part}"  # as rels name it
+    rels = parts[rels_name].decode()
+    found = re.search(rf'<Relationship\b(?=[^>]*Type="{_STRINGS_TYPE}")[^>]*Target="([^"]+)"[^>]*/>', rels)
+    added = "".join(items)
+    if found is None:
+        old, index = None, 0
+        strings = f'<sst xmlns="{SPREADSHEET_NS}">{added}</sst>'
+        rels = rels.replace(
+            "</Relationships>",
+            f'<Relationship Id="rIdSst" Type="{_STRINGS_TYPE}" Target="{named or "sharedStrings.xml"}"/>'
+            "</Relationships>",
+        )
+    else:
+        target = found.group(1)
+        old = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        text = parts[old].decode()
+        index = text.count("<si>") + text.count("<si ")
+        strings = text.replace("</sst>", added + "</sst>")  # count attributes are hints; readers count <si>
+        if part is not None and part != old:
+            rels = rels.replace(found.group(0), found.group(0).replace(f'"{target}"', f'"{named}"'))
+    new = part or old or STRINGS_PART
+    types = parts["[Content_Types].xml"].decode()
+    if old is not None:
+        types = types.replace(f'PartName="/{old}"', f'PartName="/{new}"')
+    change: dict[str, bytes | None] = {rels_name: rels.encode(), "[Content_Types].xml": types.encode()}
+    if old is not None and old != new:
+        change[old] = None
+    if old == new:
+        return rebuild(data, {**change, new: strings.encode()}), index
+    return rebuild(data, change, [member(new, strings.encode())]), index
+
+
 def shared_string_bomb(data: bytes, uses: int = 20_000) -> bytes:
     """One 30,000-character shared string used by 20,000 cells: 600 million characters.
 
     The string is added to the workbook's shared strings (or a new table when it has none)."""
-    bomb = f"<si><t>{'あ' * 30_000}</t></si>"
-    table = members(data).get(STRINGS_PART)
-    if table is None:
-        index, strings = 0, f'<sst xmlns="{SPREADSHEET_NS}" count="1" uniqueCount="1">{bomb}</sst>'
-    else:
-        text = table.decode()
-        index = text.count("<si>") + text.count("<si ")
-        strings = text.replace("</sst>", bomb + "</sst>")  # count attributes are hints; readers count <si>
+    data, index = add_shared_strings(data, [f"<si><t>{'あ' * 30_000}</t></si>"])
     rows = "".join(f'<row r="{r}"><c r="S{r}" t="s"><v>{index}</v></c></row>' for r in range(200, 200 + uses))
-
-    def edit(xml: str) -> str:
-        return xml.replace("</sheetData>", rows + "</sheetData>")
-
-    bombed = edit_sheet(data, "KPI", edit)
-    if table is None:
-        return rebuild(bombed, extra=[member(STRINGS_PART, strings.encode())])
-    return rebuild(bombed, {STRINGS_PART: strings.encode()})
+    return edit_sheet(data, "KPI", lambda xml: xml.replace("</sheetData>", rows + "</sheetData>"))
 
 
 def too_long_text(data: bytes, chars: int = 40_000) -> bytes:

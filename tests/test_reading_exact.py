@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -67,21 +68,41 @@ def edit_kpi(data: bytes, old: str, new: str) -> bytes:
     return corpus.edit_sheet(data, "KPI", edit)
 
 
-ACTUAL = '<c r="M3" s="6" t="n"><v>22.6</v></c>'
-REFERENCE = '<c r="N3" s="6" t="n"><v>43.8</v></c>'
+def replace_kpi_cells(data: bytes, **cells: Callable[[str], str]) -> bytes:
+    """The KPI sheet with whole cells replaced, whatever markup the writer gave them: each
+    builder gets the cell's own style attribute (' s="1"') and returns the new element."""
+
+    def edit(xml: str) -> str:
+        for ref, element in cells.items():
+            xml = corpus.replace_cell(xml, ref, element)
+        return xml
+
+    return corpus.edit_sheet(data, "KPI", edit)
+
+
+def actual_as(body: str, typed: str = "") -> Callable[[str], str]:
+    """実績値 M3 with this body (and `t` attribute), keeping its style."""
+    return lambda style: f'<c r="M3"{style}{typed}>{body}</c>'
 
 
 def test_a_cell_without_r_after_one_with_r_is_read_at_its_own_column(tmp_path):
     """22.6% typed as Excel stores it (0.226, percent format); 実績値 and 参考値 written without `r`."""
     data, percent = with_percent_style(corpus.base_workbook())
-    blank = '<c r="L3" s="6" t="n" />'
-    data = edit_kpi(
-        data, blank + ACTUAL + REFERENCE, f'{blank}<c s="{percent}"><v>0.226</v></c><c s="6"><v>43.8</v></c>'
+    data = replace_kpi_cells(
+        data,
+        L3=lambda style: f'<c r="L3"{style} t="n" />',
+        M3=lambda _style: f'<c s="{percent}"><v>0.226</v></c>',
+        N3=lambda style: f"<c{style}><v>43.8</v></c>",
     )
+    assert re.search(r'<c r="L3"[^>]*/><c s="\d+"><v>0\.226</v></c><c[^>r]*><v>43\.8</v></c>', kpi_xml(data))
     path = write(tmp_path, data)
     assert kpi(path) == (22.6, 43.8)
     assert grade(path)["M-001"] == "B"
     assert check(path)[0] == 0
+
+
+def kpi_xml(data: bytes) -> str:
+    return corpus.members(data)[corpus.sheet_part(data, "KPI")].decode()
 
 
 @pytest.mark.parametrize("saved", ["2&#50;.6", "2&#x32;.6", "<![CDATA[22.6]]>", "<![CDATA[22]]>.6", " 22.6 "])
@@ -104,7 +125,7 @@ def test_cdata_and_references_in_an_inline_string_read_as_the_text(tmp_path):
 def test_a_formula_showing_an_error_is_a_finding_at_its_cell(tmp_path, error):
     """Sections type formulas such as =B3/C3 into 実績値; an error result is never an empty actual."""
     path = write(
-        tmp_path, edit_kpi(corpus.base_workbook(), ACTUAL, f'<c r="M3" s="6" t="e"><f>B3/C3</f><v>{error}</v></c>')
+        tmp_path, replace_kpi_cells(corpus.base_workbook(), M3=actual_as(f"<f>B3/C3</f><v>{error}</v>", ' t="e"'))
     )
     code, findings, messages = check(path)
     assert code == 1
@@ -116,13 +137,13 @@ def test_a_formula_showing_an_error_is_a_finding_at_its_cell(tmp_path, error):
 
 
 def test_an_error_typed_without_a_formula_is_a_finding_too(tmp_path):
-    path = write(tmp_path, edit_kpi(corpus.base_workbook(), ACTUAL, '<c r="M3" s="6" t="e"><v>#N/A</v></c>'))
+    path = write(tmp_path, replace_kpi_cells(corpus.base_workbook(), M3=actual_as("<v>#N/A</v>", ' t="e"')))
     assert check(path)[:2] == (1, [("KPI", "M3", "cell-error")])
 
 
 def test_an_extlst_inside_a_cell_is_ignored(tmp_path):
     ext = '<extLst><ext uri="{00000000-0000-0000-0000-000000000000}"><x:v xmlns:x="urn:other">9</x:v></ext></extLst>'
-    path = write(tmp_path, edit_kpi(corpus.base_workbook(), ACTUAL, f'<c r="M3" s="6" t="n"><v>22.6</v>{ext}</c>'))
+    path = write(tmp_path, replace_kpi_cells(corpus.base_workbook(), M3=actual_as(f"<v>22.6</v>{ext}", ' t="n"')))
     assert kpi(path) == (22.6, 43.8)
     assert check(path)[:2] == (0, [])
 
@@ -143,7 +164,7 @@ def test_formulas_dragged_down_empty_rows_showing_empty_text_are_blank_rows(tmp_
 
 
 def test_a_formula_without_a_saved_result_is_still_reported(tmp_path):
-    path = write(tmp_path, edit_kpi(corpus.base_workbook(), ACTUAL, '<c r="M3" s="6"><f>B3/C3</f><v></v></c>'))
+    path = write(tmp_path, replace_kpi_cells(corpus.base_workbook(), M3=actual_as("<f>B3/C3</f><v></v>")))
     _code, findings, _ = check(path)
     assert ("KPI", "M3", "formula-no-value") in findings
 
@@ -178,25 +199,14 @@ def test_helper_sheets_made_hidden_by_libreoffice_are_ours(tmp_path):
 
 def test_shared_strings_with_rich_runs_and_phonetic_guides_read_as_excel_shows_them(tmp_path):
     """Japanese Excel saves furigana (<rPh>) with names; shown is the text without them."""
-    base = corpus.base_workbook()
-    strings = (
-        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="2" uniqueCount="2">'
-        '<si><t>情報統計課</t><rPh sb="0" eb="2"><t>ジョウホウ</t></rPh><phoneticPr fontId="1"/></si>'
-        '<si><r><t>電子申請</t></r><r><rPr><b/></rPr><t xml:space="preserve">の割合</t></r></si></sst>'
-    )
-    rels = corpus.members(base)["xl/_rels/workbook.xml.rels"].decode()
-    assert "sharedStrings" not in rels  # the template writes inline strings: add the table as Excel names it
-    rels = rels.replace(
-        "</Relationships>",
-        '<Relationship Id="rIdSst" Target="strings/table.xml" Type="http://schemas.openxmlformats.org/'
-        'officeDocument/2006/relationships/sharedStrings"/></Relationships>',
-    )
-    data = corpus.rebuild(
-        base,
-        {"xl/_rels/workbook.xml.rels": rels.encode()},
-        extra=[corpus.member("xl/strings/table.xml", strings.encode())],
-    )
-    data = corpus.edit_sheet(data, "KPI", lambda xml: corpus.set_cell(xml, "C3", "<v>1</v>", ' s="7" t="s"'))
+    items = [
+        '<si><t>情報統計課</t><rPh sb="0" eb="2"><t>ジョウホウ</t></rPh><phoneticPr fontId="1"/></si>',
+        '<si><r><t>電子申請</t></r><r><rPr><b/></rPr><t xml:space="preserve">の割合</t></r></si>',
+    ]
+    # added to the workbook's table, which is moved to where the relationship says, as Excel may name it
+    data, first = corpus.add_shared_strings(corpus.base_workbook(), items, part="xl/strings/table.xml")
+    assert "xl/sharedStrings.xml" not in corpus.members(data)
+    data = corpus.edit_sheet(data, "KPI", lambda xml: corpus.set_cell(xml, "C3", f"<v>{first + 1}</v>", ' s="7" t="s"'))
     record = read_section_workbook(write(tmp_path, data)).sheets["kpi"].records[0]
     assert record["name"] == "電子申請の割合"
 
