@@ -62,6 +62,8 @@ VALUES = st.one_of(
     st.sampled_from(["#N/A", "#DIV/0!", "#VALUE!", "#REF!"]).map(lambda v: f' t="e"><f>1/0</f><v>{v}</v></c>'),
     st.sampled_from(["", "x", "42"]).map(lambda v: f' t="str"><f>IF(A1="","",A1)</f><v>{v}</v></c>'),
     st.just('><f t="shared" ref="A1:A3" si="0">B1*2</f><v>6</v></c>'),
+    st.just('><f t="shared" si="0"/><v>8</v></c>'),  # a shared formula's follower, as Excel and our writer save it
+    st.sampled_from(["0", "2", "4"]).map(lambda v: f' s="1" t="s"><v>{v}</v></c>'),  # styled shared text
     st.just('><f t="array" ref="A1:A1">SUM(B1:B3*2)</f><v>12</v></c>'),
     st.just('><v>22.6</v><extLst><ext uri="{X}"><x:v xmlns:x="urn:other">9</x:v></ext></extLst></c>'),
     st.sampled_from(["45383", "45383.5", "1", "59", "61"]).map(lambda v: f' s="2"><v>{v}</v></c>'),
@@ -196,5 +198,47 @@ def c(column: int, xml: str, with_ref: bool = True) -> Cell:
 @example([(2, True, [c(3, ' t="s"><v>4</v></c>')])], False)  # rich text with a phonetic guide
 @example([(2, True, [c(1, ' s="2"><v>45383</v></c>')])], True)  # the 1904 date system
 @example([(1, False, [c(0, "><v>1</v></c>", False)]), (2, False, [c(0, "><v>2</v></c>", False)])], False)  # no r
+@example([(4, True, [c(17, ' s="1" t="s"><v>2</v></c>'), c(18, '><f t="shared" si="0"/><v>8</v></c>')])], False)
 def test_the_reader_reads_what_openpyxl_reads(spec, date1904):
     agree(spec, date1904)
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_a_sheet_written_by_xlsxwriter_takes_the_fast_path_and_reads_what_openpyxl_reads(tmp_path):
+    """The section writer's engine: shared strings with styles, rich strings, formulas with a saved
+    value, `spans` and row heights, a sheet-level <sheetPr>, <dimension>, validations, protection."""
+    import xlsxwriter
+
+    from xlplan.io.xlsx.limits import DEFAULT_LIMITS
+    from xlplan.io.xlsx.sheet_scan import fast_scan
+    from xlplan.io.xlsx.xml_scan import Budget
+
+    path = tmp_path / "xlsxwriter.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("S")
+    lists = book.add_worksheet("L")
+    percent, date, bold = (
+        book.add_format({"num_format": "0.0%"}),
+        book.add_format({"num_format": "yyyy/m/d"}),
+        book.add_format({"bold": True}),
+    )
+    sheet.set_tab_color("#FF0000")  # <sheetPr>
+    sheet.set_row(0, 30, bold)
+    sheet.write_row(0, 0, ["施策", "実績値", "  前後に空白  ", "a&b<c>"], bold)
+    sheet.write_row(1, 0, ["M-001", 0.226, 43.8, True], percent)
+    sheet.write_datetime(2, 0, dt.datetime(2024, 4, 1), date)
+    sheet.write_rich_string(2, 1, "電子", bold, "申請")
+    sheet.write_formula(2, 2, "=B2*2", None, 0.452)
+    sheet.write_formula(2, 3, '=IF(A9="","",A9)', None, "")
+    sheet.write_array_formula(3, 0, 3, 0, "{=SUM(B2:C2*2)}", None, 88.904)
+    lists.write_column(0, 0, ["A", "B", "C"])
+    sheet.data_validation(1, 4, 20, 4, {"validate": "list", "source": "=L!$A$1:$A$3"})
+    sheet.protect()
+    book.close()
+    data = path.read_bytes()
+    part = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    assert b"<sheetPr" in part and b"<dimension" in part and b"spans=" in part and b' t="s"' in part
+    assert fast_scan(part, "S", WorkbookParts(data).formats, DEFAULT_LIMITS, Budget(DEFAULT_LIMITS)) is not None
+    read = ours(data)
+    assert read == openpyxls(data)
+    assert read[(3, 2)] == "電子申請" and read[(2, 2)] == 0.226 and read[(3, 1)] == dt.date(2024, 4, 1)
