@@ -157,6 +157,19 @@ def test_any_number_in_an_amount_cell_ends_as_a_value_or_a_finding(number):
         assert at_c3 == ["value-out-of-range"]
 
 
+@pytest.mark.parametrize("shown", ["inf", "-inf", "nan", "Infinity", "NaN", "INF"])
+def test_python_spellings_of_non_numbers_in_an_amount_cell_are_number_invalid(tmp_path, shown):
+    """`<v>nan</v>` (what a pandas export writes) was read as the text "nan", which the schema's
+    coercion turned into an empty amount: a wrong value in silence. "inf" passed as a number."""
+    data = corpus.edit_sheet(
+        corpus.base_workbook(), "予算", lambda xml: corpus.set_cell(xml, "C3", f"<v>{shown}</v>", ' t="n"')
+    )
+    path = tmp_path / "提出.xlsx"
+    path.write_bytes(data)
+    [checked] = check_paths([path])
+    assert [f.code for f in checked.report.findings if (f.sheet, f.cell) == ("予算", "C3")] == ["number-invalid"]
+
+
 @SETTINGS
 @given(flips=st.lists(st.tuples(st.integers(min_value=0), st.integers(min_value=1, max_value=255)), max_size=8))
 def test_flipped_bytes_never_raise(flips):

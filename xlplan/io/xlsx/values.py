@@ -20,6 +20,10 @@ __all__ = ["BookFormats", "ErrorValue", "cell_value", "unescape", "xml_text"]
 
 # XML Schema's xsd:double, the only number syntax Excel writes into <v>
 _DOUBLE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[+-]?INF|NaN")
+# Not xsd:double, but what Python and pandas write for one (repr(float("inf")) is "inf"): read as
+# the non-finite number it means, so it is reported like 1e309, never taken for text downstream
+# (where pandas would turn "nan" into an empty value and "inf" into a number).
+_NON_FINITE = re.compile(r"[+-]?(?:inf(?:inity)?|nan)", re.IGNORECASE)
 _REFERENCE = re.compile(r"&(?:#([0-9]{1,7})|#x([0-9A-Fa-f]{1,6})|(lt|gt|amp|quot|apos));")
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")  # OOXML's escape for characters XML cannot hold
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
@@ -122,9 +126,9 @@ def cell_value(cell_type: str, text: str, style: int, formats: BookFormats) -> o
             return _midnight_as_date(dt.datetime.fromisoformat(stripped))
         except ValueError:
             return stripped
-    if not _DOUBLE.fullmatch(stripped):
+    if not (_DOUBLE.fullmatch(stripped) or _NON_FINITE.fullmatch(stripped)):
         return stripped  # not a number Excel wrote: the validator reports it at its cell
-    number = float(stripped.replace("INF", "inf"))
+    number = float(stripped)
     if style in formats.dates or style in formats.durations:
         return _serial(number, style in formats.durations, formats.date1904)
     return number
