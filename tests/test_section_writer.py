@@ -242,17 +242,20 @@ def test_empty_rows_are_stamped_not_written_cell_by_cell(tmp_path, monkeypatch):
     assert sheet.max_row == FIRST_DATA_ROW + len(records["measures"]) + 1000 - 1
 
 
-def test_a_full_disk_is_an_os_error_and_leaves_nothing_behind(tmp_path, monkeypatch):
-    """The callers turn an OSError into advice; XlsxWriter's own wrapper would be a traceback."""
+def test_a_full_disk_is_advice_and_leaves_nothing_behind(tmp_path, monkeypatch):
+    """The OSError reaches the atomic output, which turns it into advice naming the file;
+    XlsxWriter's own wrapper would be a traceback."""
     import errno
 
     import xlsxwriter.workbook
+
+    from xlplan.errors import OutputError
 
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(xlsxwriter.workbook, "ZipFile", full)
-    with pytest.raises(OSError) as raised:
+    with pytest.raises(OutputError) as raised:
         write_section_workbook(tmp_path / "x.xlsx", TemplateOptions(blank_rows=1))
-    assert raised.value.errno == errno.ENOSPC
+    assert "x.xlsx" in str(raised.value) and "ディスクの空きが足りません" in str(raised.value)  # ENOSPC recognised
     assert list(tmp_path.iterdir()) == []

@@ -73,8 +73,8 @@ def grade(
     """
     single = len(paths) == 1 and paths[0].is_file()
     to_file = single and output is not None and output.suffix.lower() in (".xlsx", ".xlsm")
-    if to_file:
-        refuse_overwriting_inputs([paths[0], rules_path], files=[output])
+    if output is not None:  # a copy (or -o itself) never replaces an input file or the rules
+        refuse_overwriting_inputs([*(p for p in paths if not p.is_dir()), rules_path], files=[output])
     if output is not None and not to_file and output.exists() and not output.is_dir():
         raise UsageError(f"-o {output} はフォルダーではありません。コピーの書き出し先フォルダーを指定してください。")
     rules = load_rules(rules_path)
