@@ -339,3 +339,27 @@ def test_skip_hides_a_code(filled_workbook, edit_workbook):
     code, [report] = run_check(filled_workbook, extra=("--skip", "kpi-baseline-missing"))
     assert code == 0
     assert report["findings"] == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("nan", "number-invalid"),
+        ("NaN", "number-invalid"),
+        (" -nan ", "number-invalid"),
+        ("inf", "value-out-of-range"),
+        ("-Infinity", "value-out-of-range"),
+        ("1e999", "value-out-of-range"),
+    ],
+)
+@pytest.mark.parametrize("address", ["KPI!N3", "予算事業!G3"])
+def test_text_that_python_reads_as_a_non_number_is_reported_not_emptied(
+    filled_workbook, edit_workbook, typed, expected, address
+):
+    """pandas coerces the text "nan" to an empty cell: without the guard, a value lost in silence."""
+    edit_workbook(filled_workbook, {address: typed})
+    code, [report] = run_check(filled_workbook)
+    sheet, cell = address.split("!")
+    found = [f for f in report["findings"] if (f["sheet"], f["cell"]) == (sheet, cell) and f["severity"] == "error"]
+    assert [(f["code"], f["value"]) for f in found] == [(expected, typed.strip())]
+    assert code == 1

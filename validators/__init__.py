@@ -6,13 +6,14 @@ every workbook concatenated, and returns findings that point at cells.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import pandas as pd
 import pandera.pandas as pa
 
 from xlplan.core.findings import Finding
-from xlplan.core.layout import sheet_layout
+from xlplan.core.layout import Kind, SheetLayout, sheet_layout
 from xlplan.core.tables import SectionWorkbook
 
 from .budget import BudgetSheet
@@ -76,7 +77,24 @@ def validate_sheets(books: Sequence[SectionWorkbook]) -> list[Finding]:
         if frame.empty:
             continue
         try:
-            model.validate(frame, lazy=True)
+            model.validate(_not_a_number_kept_as_text(frame, sheet_layout(key)), lazy=True)
         except pa.errors.SchemaErrors as errors:
             findings.extend(failures_to_findings(errors.failure_cases, sheet_layout(key), origins, frame))
     return findings
+
+
+# pandas coerces the text "nan" (any case, spaces, sign) to a missing float: the typed value
+# would vanish without a finding. Such text goes to pandera as text it cannot coerce, so the
+# cell fails as number-invalid and the finding shows what was typed (taken from `frame`).
+_NAN_TEXT = re.compile(r"\s*[+-]?nan\s*", re.IGNORECASE)
+_UNCOERCIBLE = "not a number"
+
+
+def _not_a_number_kept_as_text(frame: pd.DataFrame, layout: SheetLayout) -> pd.DataFrame:
+    numeric = [c.header for c in layout.columns if c.kind in (Kind.NUMBER, Kind.AMOUNT)]
+    nan_text = frame[numeric].map(lambda v: isinstance(v, str) and _NAN_TEXT.fullmatch(v) is not None)
+    if not nan_text.to_numpy().any():
+        return frame
+    guarded = frame.copy()
+    guarded[numeric] = guarded[numeric].mask(nan_text, _UNCOERCIBLE)
+    return guarded
