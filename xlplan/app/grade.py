@@ -158,7 +158,7 @@ def graded_copy_targets(sources: Iterable[Path], directory: Path) -> dict[Path, 
         if os.path.realpath(target) in inputs:
             raise UsageError(
                 f"評価シート付きのコピーの書き出し先 {target} が入力ファイルと同じです。"
-                "元のファイルは変更しません。-o で別のフォルダーを指定してください。"
+                "元のファイルは変更しません。-o で別のフォルダを指定してください。"
             )
         targets[source] = target
     return targets

@@ -15,8 +15,8 @@ from rich.table import Table
 
 from ..app.consolidate import ConsolidationResult, consolidate
 from ..core.fiscal import fy_label
+from ..errors import shown_text
 from .options import FiscalYear, jobs_option, json_option, rules_option
-from .render import shown_path
 
 __all__ = ["consolidate_command"]
 
@@ -148,7 +148,7 @@ def print_summary(result: ConsolidationResult, console: Console) -> None:
             other_file, _, other_cell = row["other"].partition("!")
             table.add_row(
                 *(
-                    escape(shown_path(text))
+                    escape(shown_text(text))
                     for text in (
                         f"{Path(row['file']).name}!{row['sheet']}!{row['cell']}",
                         row["column"],
@@ -164,4 +164,4 @@ def print_summary(result: ConsolidationResult, console: Console) -> None:
     if result.not_returned:
         gone = escape("、".join(result.not_returned))
         console.print(f"前回マスターにあり今回提出のない施策 {len(result.not_returned)}: {gone}")
-    console.print(f"マスターを書き出しました: {escape(shown_path(str(result.output)))}")
+    console.print(f"マスターを書き出しました: {escape(shown_text(str(result.output)))}")

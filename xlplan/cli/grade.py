@@ -34,7 +34,7 @@ _GRADE_STYLE = {"A": "bold green", "B": "bold blue", "C": "bold yellow", "D": "b
     "--output",
     type=click.Path(path_type=Path),
     default=None,
-    help="算定評価・根拠・自己評価との差異を「評価」シートに加えたコピーの書き出し先フォルダー"
+    help="算定評価・根拠・自己評価との差異を「評価」シートに加えたコピーの書き出し先フォルダ"
     "（1ファイルだけのときは .xlsx のファイル名も可）。元のファイルは変更しません。",
 )
 @json_option
@@ -76,7 +76,7 @@ def grade(
     if output is not None:  # a copy (or -o itself) never replaces an input file or the rules
         refuse_overwriting_inputs([*(p for p in paths if not p.is_dir()), rules_path], files=[output])
     if output is not None and not to_file and output.exists() and not output.is_dir():
-        raise UsageError(f"-o {output} はフォルダーではありません。コピーの書き出し先フォルダーを指定してください。")
+        raise UsageError(f"-o {output} はフォルダではありません。コピーの書き出し先フォルダを指定してください。")
     rules = load_rules(rules_path)
     day = evaluation_date.date() if evaluation_date else None
     outcomes = grade_paths(paths, rules, fiscal_year=fiscal_year, evaluation_date=day, jobs=jobs, limits=limits)

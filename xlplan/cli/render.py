@@ -14,6 +14,7 @@ from rich.table import Table
 
 from ..core.enums import Severity
 from ..core.findings import FileReport, sorted_findings
+from ..errors import shown_text
 
 __all__ = ["TABLE_ROWS", "print_reports", "reports_json"]
 
@@ -31,7 +32,7 @@ _SEVERITY_LABEL = {
 
 def reports_json(reports: Sequence[FileReport], *, lang: str = "ja") -> str:
     """The JSON document of `xlplan check --json` (file names that are not UTF-8 show �)."""
-    return shown_path(json.dumps({"files": [r.to_dict(lang) for r in reports]}, ensure_ascii=False, indent=2))
+    return shown_text(json.dumps({"files": [r.to_dict(lang) for r in reports]}, ensure_ascii=False, indent=2))
 
 
 def print_reports(
@@ -50,7 +51,7 @@ def print_reports(
         if report.skipped:
             status = "skipped" if lang == "en" else "読み飛ばし"
         console.print(
-            f"[bold]{escape(shown_path(report.path))}[/bold]  {status}  "
+            f"[bold]{escape(shown_text(report.path))}[/bold]  {status}  "
             f"({labels[Severity.ERROR]} {errors} / {labels[Severity.WARNING]} {warnings} / "
             f"{labels[Severity.INFO]} {infos})"
         )
@@ -58,7 +59,7 @@ def print_reports(
             continue
         titles = ("場所", "区分", "コード", "内容") if lang == "ja" else ("cell", "severity", "code", "message")
         whole_file = "（ファイル全体）" if lang == "ja" else "(file)"
-        rows = [(f.address or whole_file, f.severity, str(f.code), shown_path(f.message(lang))) for f in shown]
+        rows = [(f.address or whole_file, f.severity, str(f.code), shown_text(f.message(lang))) for f in shown]
         if len(rows) <= TABLE_ROWS:
             console.print(_table(rows, titles, labels))
         else:
@@ -107,7 +108,3 @@ def _print_lines(rows: Sequence[Row], titles: Sequence[str], labels: dict[Severi
         lines.append(f"{cell(place, widths[0])}{severities[severity]}{cell(code, widths[2])}{message}")
     console.file.write("\n".join(lines) + "\n")
 
-
-def shown_path(text: str) -> str:
-    """Text safe to print: a file name that is not UTF-8 (surrogate escapes) shows � instead."""
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
