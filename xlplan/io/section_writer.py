@@ -40,10 +40,12 @@ from ..core.layout import (
     Kind,
     SheetLayout,
 )
+from ..core.self_check import SELF_CHECK_SHEET, Tables
 from .atomic import atomic_write
 from .grade_formulas import FormulaContext, computed_formulas
 from .rules_file import load_rules
 from .section_style import CELL_STYLES, HEADER_HEIGHT, RULE_STYLES, computed_role, input_role
+from .self_check_sheet import write_self_check_sheet
 from .xlsxwriter_text import TextWorkbook, TextWorksheet
 
 __all__ = [
@@ -226,12 +228,14 @@ def _write(target: Path, options: TemplateOptions, records: Records) -> None:
     styles = {role: workbook.add_format(dict(props)) for role, props in CELL_STYLES.items()}
     rule_styles = {role: workbook.add_format(dict(props)) for role, props in RULE_STYLES.items()}
     instructions = workbook.add_worksheet(INSTRUCTIONS_SHEET)
+    self_check = workbook.add_worksheet(SELF_CHECK_SHEET)  # second: what `check` would find, live
     lists = _write_lists(workbook.add_worksheet(LISTS_SHEET), options)
     last_rows = {
         layout.key: FIRST_DATA_ROW + len(records.get(layout.key, ())) + options.blank_rows - 1
         for layout in SECTION_SHEETS
     }
     formulas = FormulaContext(options.rules or load_rules(), options.fiscal_year, last_rows)
+    write_self_check_sheet(workbook, self_check, Tables(last_rows, options.section))
     for layout in SECTION_SHEETS:
         sheet = workbook.add_worksheet(layout.name)
         _draw_layout_sheet(sheet, layout, options, records.get(layout.key, ()), lists, formulas, styles, rule_styles)
