@@ -18,6 +18,7 @@ import pytest
 from xlplan.app.sections import split_by_section
 from xlplan.core.disassemble import section_records
 from xlplan.core.layout import FIRST_DATA_ROW, SECTION_SHEETS
+from xlplan.core.self_check import SELF_CHECK_SHEET
 from xlplan.io import section_writer
 from xlplan.io.openpyxl_layout import build_reference_section_workbook
 from xlplan.io.section_writer import TemplateOptions, write_section_workbook
@@ -66,8 +67,12 @@ def _rule_fill(rule) -> str | None:
 
 
 def facts(path: Path) -> dict[str, object]:
-    """Everything comparable about a workbook, as openpyxl reads it."""
+    """Everything comparable about a workbook, as openpyxl reads it (the 入力チェック sheet aside:
+    the reference writer does not draw it; tests/test_self_check.py checks it in a real engine)."""
     workbook = openpyxl.load_workbook(path)
+    if SELF_CHECK_SHEET in workbook.sheetnames:
+        assert workbook.sheetnames.index(SELF_CHECK_SHEET) == 1, "入力チェック is the second sheet"
+        workbook.remove(workbook[SELF_CHECK_SHEET])
     out: dict[str, object] = {
         "sheets": [(s.title, s.sheet_state) for s in workbook.worksheets],
         "active": workbook.active.title,
