@@ -107,4 +107,3 @@ def _print_lines(rows: Sequence[Row], titles: Sequence[str], labels: dict[Severi
         place, code, message = (_CONTROL.sub("", text) for text in (place, code, message))
         lines.append(f"{cell(place, widths[0])}{severities[severity]}{cell(code, widths[2])}{message}")
     console.file.write("\n".join(lines) + "\n")
-

@@ -44,8 +44,11 @@ from .normalize import EMPTY_MARKERS
 
 __all__ = [
     "HQ_ONLY",
+    "NONE",
+    "ROW_KEY",
     "SELF_CHECK_SHEET",
     "SINGLE_WORKBOOK_CODES",
+    "UNKNOWN",
     "FormulaRule",
     "SelfCheckLine",
     "Tables",
@@ -57,6 +60,7 @@ __all__ = [
 
 SELF_CHECK_SHEET = "入力チェック"
 ROW_KEY = 1000  # first-cell key: row * ROW_KEY + column (a sheet has fewer than 1000 columns)
+NONE = "1E+9"  # the first-cell key when no cell offends (above any row * ROW_KEY + column)
 UNKNOWN = "…"  # a placeholder of a message that depends on the row (shown for the first row only)
 
 
@@ -232,7 +236,7 @@ def _sum_mismatch(lines: SheetLayout) -> Condition:
         of = f"{t.range(lines, 'project_id')},TRIM({project})"
         amounts = t.range(lines, field_name)
         # a line that is negative or text is reported at its own cell; like `check`, skip the sum
-        bad = f'COUNTIFS({of},{amounts},"<0")+COUNTIFS({of},{amounts},"*")'
+        bad = f'COUNTIFS({of},{amounts},"<>")-COUNTIFS({of},{amounts},">=0")'
         return (
             f"{_filled(t, layout, 'project_id')}*ISNUMBER({total})"
             f"*IFERROR(({bad}=0)*(ABS(SUMIFS({amounts},{of})-{total})>=0.5),0)"
@@ -441,7 +445,7 @@ class SelfCheckLine:
 
     rule: FormulaRule
     count: str  # array formula: how many cells `check` would name
-    first: str  # array formula: row * ROW_KEY + column of the first such cell (0: none)
+    first: str  # array formula: row * ROW_KEY + column of the first such cell (NONE or more: none)
     column: str  # the column header ("" when the line covers every column of the sheet)
     message: tuple[str, ...]  # the message's text pieces, between the `placeholders`
     placeholders: tuple[str, ...]  # what goes between them: "column", "value" or a field of the row
@@ -457,11 +461,27 @@ def self_check_lines(tables: Tables) -> list[SelfCheckLine]:
         layout = rule.sheet
         conditions = [(f, rule.condition(tables, layout, f)) for f in rule.fields]
         count = "+".join(f"SUM(({c})*1)" for _, c in conditions)
-        keys = ",".join(f"IF({c},ROW({tables.range(layout, f)})*{ROW_KEY}+{layout.index(f)})" for f, c in conditions)
+        # arithmetic, not IF(cond, key): the same in Excel and LibreOffice whatever the cells hold
+        keys = ",".join(
+            f"ROW({tables.range(layout, f)})*{ROW_KEY}+{layout.index(f)}+(1-({c})*1)*{NONE}" for f, c in conditions
+        )
         column = layout.column(rule.fields[0]).header if len(rule.fields) == 1 else ""
         message, placeholders = _message_pieces(rule, column)
         lines.append(SelfCheckLine(rule, count, f"MIN({keys})", column, message, placeholders))
     return lines
+
+
+def _read_as_typed(rule: FormulaRule, hole: str) -> bool:
+    """A placeholder the first offending row can fill as `check` shows it: a column header, or a
+    cell `check` shows as typed (not a fiscal year or month: `check` shows those as it read them)."""
+    if hole == "column":
+        return True
+    field = rule.fields[0] if hole == "value" and len(rule.fields) == 1 else hole
+    if hole == "value" and len(rule.fields) > 1:
+        return True  # an error value, shown by its name
+    if field not in {c.field for c in rule.sheet.columns}:
+        return False
+    return rule.sheet.column(field).kind not in (Kind.FISCAL_YEAR, Kind.MONTH)
 
 
 def _message_pieces(rule: FormulaRule, column: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -477,7 +497,7 @@ def _message_pieces(rule: FormulaRule, column: str) -> tuple[tuple[str, ...], tu
         fixed = {**rule.params, **({"column": column} if column else {})}
         if name in fixed:
             text += format(fixed[name], spec or "")
-        elif name in rule.shown or name in ("column", "value"):
+        elif _read_as_typed(rule, rule.shown.get(name, name)):
             pieces.append(text)
             holes.append(rule.shown.get(name, name))
             text = ""

@@ -16,7 +16,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..core.enums import Severity
 from ..core.layout import HEADER_ROW, SheetLayout
-from ..core.self_check import HQ_ONLY, ROW_KEY, UNKNOWN, SelfCheckLine, Tables, excel_text, self_check_lines
+from ..core.self_check import HQ_ONLY, NONE, ROW_KEY, UNKNOWN, SelfCheckLine, Tables, excel_text, self_check_lines
 
 __all__ = [
     "CLEAN_TEXT",
@@ -142,7 +142,7 @@ def _write_line(sheet: Worksheet, row: int, line: SelfCheckLine, tables: Tables,
     address = f"ADDRESS(INT({key}/{ROW_KEY}),MOD({key},{ROW_KEY}),4)"
     name = f'"{layout.name}!"&{address}'
     sheet.write_formula(
-        r, _FIRST, f'=IF({key}=0,"",HYPERLINK("#\'{layout.name}\'!"&{address},{name}))', styles["link"], ""
+        r, _FIRST, f'=IF({key}>={NONE},"",HYPERLINK("#\'{layout.name}\'!"&{address},{name}))', styles["link"], ""
     )
     sheet.write_formula(r, _MESSAGE, "=" + _message_formula(line, layout, tables, key), styles["message"], "")
 
@@ -159,10 +159,14 @@ def _message_formula(line: SelfCheckLine, layout: SheetLayout, tables: Tables, k
             continue
         if hole == "column":
             header_row = f"INDEX({grid},{HEADER_ROW},{column})"
-            parts.append(f'IF({key}=0,"{UNKNOWN}",{header_row}&"")')
+            parts.append(f'IF({key}>={NONE},"{UNKNOWN}",{header_row}&"")')
         else:
-            at = column if hole == "value" else str(layout.index(hole))
-            parts.append(f'IF({key}=0,"{UNKNOWN}",{_shown(f"INDEX({grid},{row},{at})")})')
+            field = hole if hole != "value" else line.rule.fields[0] if line.column else ""
+            at = str(layout.index(field)) if field else column
+            shown = _shown(f"INDEX({grid},{row},{at})")
+            if field and layout.column(field).is_id:  # `check` shows an ID as it reads it: M-001
+                shown = f'UPPER(SUBSTITUTE(ASC({shown})," ",""))'
+            parts.append(f'IF({key}>={NONE},"{UNKNOWN}",{shown})')
     return "&".join(parts) or '""'
 
 
