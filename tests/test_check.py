@@ -122,6 +122,7 @@ def test_messages_name_the_column_and_say_what_to_type(filled_workbook, edit_wor
         "code": "number-invalid",
         "message": "「目標値」の「約30」は数値として読めません。半角の数値だけを入力してください（例: 30.0）。"
         "単位や注記は「備考」へ。",
+        "self_check": True,
     }
 
 

@@ -12,10 +12,12 @@ import pytest
 from tests.fakebook import FakeApp, FakeBook
 from tests.libreoffice import recalculate
 from xlplan.app.check import check_paths
+from xlplan.core.findings import Code, Finding
 from xlplan.excel.actions import run_control
 from xlplan.excel.build import HqOptions, write_hq_workbook
 from xlplan.excel.control import State
 from xlplan.excel.markup import MARKER, mark_section_book
+from xlplan.io.self_check_sheet import self_check_link
 
 MARK = "様式に指摘・評価を記入"
 MISTAKES = {"KPI!J3": "約30", "スケジュール!E3": "完了", "施策!I4": "C"}
@@ -76,7 +78,7 @@ def snapshot(path: Path) -> dict[str, dict[str, tuple[object, str | None, str | 
     for ws in workbook.worksheets:
         cells[ws.title] = {
             c.coordinate: (
-                c.value,
+                getattr(c.value, "text", c.value),  # an array formula (入力チェック) by its text
                 str(c.fill.fgColor.rgb)[-6:] if c.fill.fill_type == "solid" else None,
                 c.comment.text if c.comment else None,
             )
@@ -100,6 +102,8 @@ def test_each_problem_cell_is_coloured_and_explained(hq, mistaken):
     assert outcome.state is State.NEEDS_FIX
     assert control.sheet("操作").value("B11") == (
         "要修正: 「情報統計課.xlsx」の 4 個のセルに色とコメントを付けました（エラー 1 / 警告 3）。"
+        "うち 2 件は様式の「入力チェック」シートにも出ています（「指摘一覧」のコードから開けます。"
+        "提出前に確認するよう伝えてください）。"
         "2 件の施策の評価を再計算し、2 個の「算定評価」セルにコメントで記入しました（自己評価と異なる施策 1 件）。"
         "ブックは保存していません。確認して保存してください。"
     )
@@ -136,12 +140,25 @@ def test_each_problem_cell_is_coloured_and_explained(hq, mistaken):
         ["情報統計課.xlsx", "施策!I4", "警告", "self-grade-mismatch"],
     ]
     assert findings.hyperlink("B2") == f"{mistaken}#'KPI'!J3"
+    # a code the section's 入力チェック sheet counts links to its line there; self-grade-mismatch has none
+    number_line = self_check_link(Finding.of(Code.NUMBER_INVALID, sheet="KPI", cell="J3", column="目標値"))
+    assert findings.hyperlink("D2") == f"{mistaken}#{number_line}"
+    assert findings.hyperlink("D4") is None
+    [[line_code, line_sheet, line_column]] = _line(section, number_line)
+    assert (line_code, line_sheet, line_column) == ("number-invalid", "KPI", "目標値")
     # the marks add no finding of their own: the saved workbook checks exactly as before
     [checked] = check_paths([mistaken])
     assert sorted((f.sheet, f.cell, str(f.code)) for f in checked.report.findings) == [
         ("KPI", "J3", "number-invalid"),
         ("スケジュール", "F3", "milestone-done-without-date"),
     ]
+
+
+def _line(book: FakeBook, link: str) -> list[list[object]]:
+    """The code, sheet and column of the 入力チェック line a link points at."""
+    sheet, cell = link.split("!")
+    row = cell.lstrip("ABCDEFGH")
+    return book.sheet(sheet.strip("'")).values(f"B{row}:D{row}")
 
 
 def test_running_again_gives_the_same_marks(hq, mistaken):

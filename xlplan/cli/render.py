@@ -29,6 +29,12 @@ _SEVERITY_LABEL = {
     "en": {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"},
 }
 
+# said when a section could have seen findings in its workbook's 入力チェック sheet before sending
+_SELF_CHECK_NOTE = {
+    "ja": "  うち {count} 件は、ブックの「入力チェック」シートに出るエラーです（提出前に確認するよう伝えてください）。",
+    "en": "  {count} of them show on the workbook's 入力チェック (self-check) sheet: ask the section to look at it.",
+}
+
 
 def reports_json(reports: Sequence[FileReport], *, lang: str = "ja") -> str:
     """The JSON document of `xlplan check --json` (file names that are not UTF-8 show �)."""
@@ -55,6 +61,8 @@ def print_reports(
             f"({labels[Severity.ERROR]} {errors} / {labels[Severity.WARNING]} {warnings} / "
             f"{labels[Severity.INFO]} {infos})"
         )
+        if seen := sum(1 for f in report.findings if f.in_self_check and f.severity is not Severity.INFO):
+            console.print(_SELF_CHECK_NOTE[lang].format(count=seen), soft_wrap=True)
         if not shown:
             continue
         titles = ("場所", "区分", "コード", "内容") if lang == "ja" else ("cell", "severity", "code", "message")

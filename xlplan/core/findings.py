@@ -207,6 +207,13 @@ class Finding:
         """The message in Japanese (default) or English, saying what to type instead."""
         return render(self.code, dict(self.params), column=self.column, value=self.value, lang=lang)
 
+    @property
+    def in_self_check(self) -> bool:
+        """True when the section workbook's 入力チェック sheet shows this finding before it is sent."""
+        from .self_check import shown_by_self_check  # local: self_check builds on this module
+
+        return shown_by_self_check(self.code, self.sheet, self.column)
+
     def in_file(self, file: str) -> Finding:
         """The same finding, attributed to a file."""
         return Finding(self.code, self.severity, file, self.sheet, self.cell, self.column, self.value, self.params)
@@ -221,6 +228,7 @@ class Finding:
             "severity": str(self.severity),
             "code": str(self.code),
             "message": self.message(lang),
+            "self_check": self.in_self_check,
         }
 
 

@@ -54,6 +54,7 @@ __all__ = [
     "Tables",
     "excel_text",
     "formula_rules",
+    "self_check_line",
     "self_check_lines",
     "shown_by_self_check",
 ]
@@ -428,12 +429,19 @@ def shown_by_self_check(code: Code, sheet_name: str, column: str) -> bool:
     :param sheet_name: the sheet it names (e.g. "KPI").
     :param column: the header of the column it names (e.g. "目標値").
     """
-    return (code, sheet_name, column) in _SHOWN
+    return self_check_line(code, sheet_name, column) is not None
 
 
-_SHOWN: frozenset[tuple[Code, str, str]] = frozenset(
-    (rule.code, rule.sheet.name, rule.sheet.column(f).header) for rule in formula_rules() for f in rule.fields
-)
+def self_check_line(code: Code, sheet_name: str, column: str) -> int | None:
+    """The index of the 入力チェック line that counts this finding (None: no formula form)."""
+    return _LINES.get((code, sheet_name, column))
+
+
+_LINES: dict[tuple[Code, str, str], int] = {
+    (rule.code, rule.sheet.name, rule.sheet.column(f).header): index
+    for index, rule in enumerate(formula_rules())
+    for f in rule.fields
+}
 
 
 # the lines of the sheet -----------------------------------------------------------------------------

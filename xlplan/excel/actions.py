@@ -22,7 +22,9 @@ from ..core.enums import Severity
 from ..core.findings import Code, Finding, sorted_findings
 from ..core.fiscal import fy_label, parse_fiscal_year
 from ..core.layout import META_SHEET
+from ..core.self_check import SELF_CHECK_SHEET
 from ..errors import XlplanError
+from ..io.self_check_sheet import self_check_link
 from . import features
 from .booklike import BookLike, SheetLike
 from .control import (
@@ -332,10 +334,16 @@ def _templates(book: BookLike, params: Parameters) -> Outcome:
 def _mark(book: BookLike, params: Parameters) -> Outcome:
     target = _section_book(book, params)
     result = mark_section_book(target, fiscal_year=params.fiscal_year)
-    write_findings(book, result.findings)
+    has_sheet = SELF_CHECK_SHEET in target.sheet_names()
+    write_findings(book, result.findings, self_check=has_sheet)
     parts = [
         f"「{target.name}」の {len(result.marked)} 個のセルに色とコメントを付けました（{_counts(result.findings)}）。"
     ]
+    if has_sheet and (seen := sum(1 for f in result.findings if f.in_self_check)):
+        parts.append(
+            f"うち {seen} 件は様式の「{SELF_CHECK_SHEET}」シートにも出ています"
+            f"（「{FINDINGS_SHEET}」のコードから開けます。提出前に確認するよう伝えてください）。"
+        )
     if result.unplaced:
         parts.append(f"ファイル全体への指摘 {len(result.unplaced)} 件は「{FINDINGS_SHEET}」シートにあります。")
     if result.grades_unavailable:
@@ -406,8 +414,12 @@ def _result_sheet(book: BookLike, name: str, columns: Sequence[tuple[str, int]])
     return sheet
 
 
-def write_findings(book: BookLike, findings: Sequence[Finding]) -> None:
-    """List findings on the findings sheet, each file and cell a hyperlink into the workbook."""
+def write_findings(book: BookLike, findings: Sequence[Finding], *, self_check: bool = False) -> None:
+    """List findings on the findings sheet, each file and cell a hyperlink into the workbook.
+
+    :param self_check: the workbooks have the 入力チェック sheet: each code that sheet counts links
+        to its line there (the section could have seen the error before sending).
+    """
     sheet = _result_sheet(book, FINDINGS_SHEET, FINDINGS_COLUMNS)
     ordered = sorted_findings(findings)
     rows = [
@@ -431,6 +443,8 @@ def write_findings(book: BookLike, findings: Sequence[Finding]) -> None:
         sheet.add_hyperlink(f"A{row}", finding.file, Path(finding.file).name)
         if finding.sheet and finding.cell:
             sheet.add_hyperlink(f"B{row}", f"{finding.file}#'{finding.sheet}'!{finding.cell}", finding.address)
+        if self_check and (line := self_check_link(finding)):
+            sheet.add_hyperlink(f"D{row}", f"{finding.file}#{line}", str(finding.code))
 
 
 def write_grades_sheet(book: BookLike, grades: Sequence[GradeRow]) -> None:

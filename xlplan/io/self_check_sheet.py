@@ -15,8 +15,20 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from ..core.enums import Severity
+from ..core.findings import Finding
 from ..core.layout import HEADER_ROW, SheetLayout
-from ..core.self_check import HQ_ONLY, NONE, ROW_KEY, UNKNOWN, SelfCheckLine, Tables, excel_text, self_check_lines
+from ..core.self_check import (
+    HQ_ONLY,
+    NONE,
+    ROW_KEY,
+    SELF_CHECK_SHEET,
+    UNKNOWN,
+    SelfCheckLine,
+    Tables,
+    excel_text,
+    self_check_line,
+    self_check_lines,
+)
 
 __all__ = [
     "CLEAN_TEXT",
@@ -25,6 +37,7 @@ __all__ = [
     "HQ_LABEL",
     "KIND_LABELS",
     "TOTAL_CELL",
+    "self_check_link",
     "write_self_check_sheet",
 ]
 
@@ -127,6 +140,14 @@ def write_self_check_sheet(workbook: Workbook, sheet: Worksheet, tables: Tables)
     sheet.set_paper(9)  # A4
     sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(HEADER_LINE_ROW - 1, HEADER_LINE_ROW - 1)
+
+
+def self_check_link(finding: Finding) -> str | None:
+    """Where the 入力チェック sheet counts a finding: its line (`'入力チェック'!E12`), or None."""
+    index = self_check_line(finding.code, finding.sheet, finding.column)
+    if index is None:
+        return None
+    return f"'{SELF_CHECK_SHEET}'!{xl_col_to_name(_COUNT)}{FIRST_LINE_ROW + index}"
 
 
 def _write_line(sheet: Worksheet, row: int, line: SelfCheckLine, tables: Tables, styles: dict) -> None:
