@@ -58,17 +58,8 @@ def workbook(template):
 
 def test_sheets_in_order_with_the_machinery_hidden(workbook):
     visible = [ws.title for ws in workbook.worksheets if ws.sheet_state == "visible"]
-    assert visible == [
-        "記入要領",
-        "入力チェック",
-        "施策",
-        "ライフサイクル",
-        "スケジュール",
-        "KPI",
-        "予算事業",
-        "予算",
-        "財源",
-    ]
+    # the self-check second, then the sheets of the layout table in its order
+    assert visible == ["記入要領", "入力チェック", *(layout.name for layout in SECTION_SHEETS)]
     assert workbook["_meta"].sheet_state == "veryHidden"
     assert workbook["_lists"].sheet_state == "veryHidden"
 

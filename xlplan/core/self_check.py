@@ -1,7 +1,7 @@
 """The section workbook's self-check (入力チェック): which `check` rules have a formula form.
 
 One place declares, per finding code, how a plain spreadsheet formula finds the same mistake
-(`FORMULA_RULES`), or why only HQ can check it (`HQ_ONLY`). The 入力チェック sheet is drawn from
+(`formula_rules()`), or why only HQ can check it (`HQ_ONLY`). The 入力チェック sheet is drawn from
 this table (io/self_check_sheet.py), its messages come from the same message catalog as
 `xlplan check`, and `check` uses `shown_by_self_check` to say which findings the section could
 have seen before sending.
@@ -20,15 +20,14 @@ Known limits (the formulas read what is typed; `check` first normalises it):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from string import Formatter
 
 from .enums import Basis, Severity
 from .findings import SEVERITY, Code
 from .layout import (
     BUDGET,
-    FIRST_DATA_ROW,
     FUNDING,
     KPI,
     LIFECYCLE,
@@ -40,7 +39,24 @@ from .layout import (
     SheetLayout,
 )
 from .messages import CATALOG
-from .normalize import EMPTY_MARKERS
+from .self_check_formulas import (
+    Condition,
+    Tables,
+    cell_error,
+    done_without_date,
+    duplicate,
+    excel_text,
+    kpi_id_invalid,
+    kpi_value_missing,
+    measure_id_invalid,
+    number_invalid,
+    out_of_range,
+    stage_missing,
+    stage_without,
+    sum_mismatch,
+    unknown_in,
+    value_missing,
+)
 
 __all__ = [
     "HQ_ONLY",
@@ -65,192 +81,6 @@ NONE = "1E+9"  # the first-cell key when no cell offends (above any row * ROW_KE
 UNKNOWN = "…"  # a placeholder of a message that depends on the row (shown for the first row only)
 
 
-@dataclass(frozen=True)
-class Tables:
-    """Where each table of one workbook lies: the formatted rows and the section it was sent to."""
-
-    last_rows: Mapping[str, int]  # sheet key → last formatted data row
-    section: str = ""
-
-    def range(self, layout: SheetLayout, field_name: str) -> str:
-        """The absolute range of a column over every formatted row: 'KPI'!$M$3:$M$102."""
-        letter = layout.letter(field_name)
-        return f"'{layout.name}'!${letter}${FIRST_DATA_ROW}:${letter}${self.last_rows[layout.key]}"
-
-    def grid(self, layout: SheetLayout) -> str:
-        """The sheet from A1 to its last formatted row and input column (for INDEX by row and column)."""
-        last = layout.letter(layout.columns[-1].field)
-        return f"'{layout.name}'!$A$1:${last}${self.last_rows[layout.key]}"
-
-
-# array building blocks: each is an array of 0/1 (or booleans) over a table's rows -----------------
-
-
-def excel_text(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
-
-
-def _clean(rng: str) -> str:
-    """As `check` reads an ID: half-width (ASC), trimmed, spaces removed, upper case."""
-    return f'UPPER(SUBSTITUTE(ASC(TRIM({rng}))," ",""))'
-
-
-def _blank(t: Tables, layout: SheetLayout, field_name: str) -> str:
-    """Empty as `check` reads it: nothing, spaces, or (outside text columns) 「なし」「-」…"""
-    rng = t.range(layout, field_name)
-    blank = f"IFERROR(LEN(TRIM(ASC({rng})))=0,0)"
-    if layout.column(field_name).kind not in (Kind.TEXT, Kind.LONG_TEXT):
-        markers = ",".join(excel_text(m) for m in sorted(EMPTY_MARKERS))
-        blank = f"(({blank})+IFERROR(ISNUMBER(MATCH(TRIM({rng}),{{{markers}}},0)),0)>0)"
-    return blank
-
-
-def _filled(t: Tables, layout: SheetLayout, field_name: str) -> str:
-    """Holds a value (not an error value: that is reported as such)."""
-    rng = t.range(layout, field_name)
-    return f"(1-{_blank(t, layout, field_name)})*(1-ISERROR({rng}))"
-
-
-def _started(t: Tables, layout: SheetLayout) -> str:
-    """The row holds anything in an input column (the rows `check` reads)."""
-    lengths = "+".join(f"IFERROR(LEN({t.range(layout, c.field)}),1)" for c in layout.columns)
-    return f"(({lengths})>0)"
-
-
-def _digits(text: str) -> str:
-    """True when `text` is ASCII digits only (a number written back with as many digits)."""
-    return f'(TEXT(VALUE({text}),REPT("0",LEN({text})))={text})'
-
-
-def _number_text(rng: str) -> str:
-    """A cell as `check` reads a number: half-width, without 「,」「千円」「%」 and with ▲ as minus."""
-    text = f"ASC(TRIM({rng}))"
-    for old, new in ((" ", ""), (",", ""), ("千円", ""), ("%", ""), ("▲", "-"), ("△", "-")):
-        text = f"SUBSTITUTE({text},{excel_text(old)},{excel_text(new)})"
-    return text
-
-
-def _owned(t: Tables, measure: str) -> str:
-    """The measure (an array of IDs) is on 施策 and this section is its primary owner."""
-    ids = t.range(MEASURES, "measure_id")
-    if not t.section:
-        return f"(COUNTIF({ids},{measure})>0)"
-    primary = t.range(MEASURES, "primary_section")
-    return f'((COUNTIFS({ids},{measure},{primary},{excel_text(t.section)})+COUNTIFS({ids},{measure},{primary},""))>0)'
-
-
-# the conditions, one per rule: (tables, layout, flagged field) → 0/1 array ------------------------
-
-Condition = Callable[[Tables, SheetLayout, str], str]
-
-
-def _value_missing(t: Tables, layout: SheetLayout, field_name: str) -> str:
-    return f"{_started(t, layout)}*{_blank(t, layout, field_name)}"
-
-
-def _number_invalid(t: Tables, layout: SheetLayout, field_name: str) -> str:
-    rng = t.range(layout, field_name)
-    return f"{_filled(t, layout, field_name)}*(1-ISNUMBER({rng}))*ISERROR(VALUE({_number_text(rng)}))"
-
-
-def _out_of_range(t: Tables, layout: SheetLayout, field_name: str) -> str:
-    number = f"VALUE({_number_text(t.range(layout, field_name))})"
-    return f"{_filled(t, layout, field_name)}*IFERROR(({number}<0)+({number}>1E+15),0)"
-
-
-def _measure_id_invalid(t: Tables, layout: SheetLayout, field_name: str) -> str:
-    s = _clean(t.range(layout, field_name))
-    valid = f'(LEFT({s},2)="M-")*((LEN({s})=5)+(LEN({s})=6))*{_digits(f"MID({s},3,4)")}'
-    return f"{_filled(t, layout, field_name)}*IFERROR(1-{valid},1)"
-
-
-def _kpi_id_invalid(t: Tables, layout: SheetLayout, field_name: str) -> str:
-    s = _clean(t.range(layout, field_name))
-    k = f'FIND("-K",{s})'
-    valid = (
-        f'(LEFT({s},2)="M-")*(({k}=6)+({k}=7))*{_digits(f"MID({s},3,{k}-3)")}'
-        f"*((LEN({s})-{k}=2)+(LEN({s})-{k}=3))*{_digits(f'MID({s},{k}+2,2)')}"
-    )
-    return f"{_filled(t, layout, field_name)}*IFERROR(1-{valid},1)"
-
-
-def _cell_error(t: Tables, layout: SheetLayout, field_name: str) -> str:
-    return f"ISERROR({t.range(layout, field_name)})"
-
-
-def _duplicate(t: Tables, layout: SheetLayout, field_name: str) -> str:
-    key = '&"|"&'.join(_clean(t.range(layout, f)) for f in layout.keys)
-    filled = "*".join(_filled(t, layout, f) for f in layout.keys)
-    row = f"ROW({t.range(layout, field_name)})-{FIRST_DATA_ROW - 1}"
-    return f"IFERROR({filled}*(MATCH({key},{key},0)<{row}),0)"
-
-
-def _unknown_in(target: SheetLayout, target_field: str) -> Condition:
-    def condition(t: Tables, layout: SheetLayout, field_name: str) -> str:
-        known = f"COUNTIF({t.range(target, target_field)},TRIM({t.range(layout, field_name)}))"
-        return f"{_filled(t, layout, field_name)}*IFERROR({known}=0,0)"
-
-    return condition
-
-
-def _stage_missing(t: Tables, layout: SheetLayout, field_name: str) -> str:
-    measure = f"TRIM({t.range(layout, field_name)})"
-    evaluated = t.range(LIFECYCLE, "evaluated_measure_id")
-    owner = t.range(layout, "primary_section")
-    owned = (
-        f"(({_blank(t, layout, 'primary_section')})+IFERROR(TRIM({owner})={excel_text(t.section)},0)>0)"
-        if t.section
-        else "1"
-    )
-    return f"{_filled(t, layout, field_name)}*{owned}*IFERROR(COUNTIF({evaluated},{measure})=0,0)"
-
-
-def _stage_without(basis: Basis, sheet: SheetLayout) -> Condition:
-    """The evaluated year's stage row of a measure managed by `basis` with no row on `sheet`."""
-
-    def condition(t: Tables, layout: SheetLayout, field_name: str) -> str:
-        measure = t.range(LIFECYCLE, "evaluated_measure_id")
-        applied = t.range(LIFECYCLE, "applied_basis")
-        rows = f"COUNTIF({t.range(sheet, 'measure_id')},{measure})"
-        return f'IFERROR(({measure}<>"")*({applied}={excel_text(basis.value)})*{_owned(t, measure)}*({rows}=0),0)'
-
-    return condition
-
-
-def _kpi_value_missing(t: Tables, layout: SheetLayout, field_name: str) -> str:
-    measure = f"TRIM({t.range(layout, 'measure_id')})"
-    by_kpi = (
-        f"COUNTIFS({t.range(LIFECYCLE, 'evaluated_measure_id')},{measure},"
-        f"{t.range(LIFECYCLE, 'applied_basis')},{excel_text(Basis.KPI.value)})"
-    )
-    return (
-        f"{_filled(t, layout, 'measure_id')}*{_blank(t, layout, field_name)}"
-        f"*IFERROR(({by_kpi}>0)*{_owned(t, measure)},0)"
-    )
-
-
-def _sum_mismatch(lines: SheetLayout) -> Condition:
-    """A project's amount that its budget or funding lines do not add up to (±0.5 千円)."""
-
-    def condition(t: Tables, layout: SheetLayout, field_name: str) -> str:
-        project, total = t.range(layout, "project_id"), t.range(layout, field_name)
-        of = f"{t.range(lines, 'project_id')},TRIM({project})"
-        amounts = t.range(lines, field_name)
-        # a line that is negative or text is reported at its own cell; like `check`, skip the sum
-        bad = f'COUNTIFS({of},{amounts},"<>")-COUNTIFS({of},{amounts},">=0")'
-        return (
-            f"{_filled(t, layout, 'project_id')}*ISNUMBER({total})"
-            f"*IFERROR(({bad}=0)*(ABS(SUMIFS({amounts},{of})-{total})>=0.5),0)"
-        )
-
-    return condition
-
-
-def _done_without_date(t: Tables, layout: SheetLayout, field_name: str) -> str:
-    status = t.range(layout, "status")
-    return f'IFERROR(TRIM({status})="完了",0)*{_blank(t, layout, field_name)}'
-
-
 # the catalog --------------------------------------------------------------------------------------
 
 
@@ -262,8 +92,8 @@ class FormulaRule:
     sheet: SheetLayout
     fields: tuple[str, ...]  # the columns whose cells `check` names (one count for all)
     condition: Condition
-    shown: Mapping[str, str] = None  # type: ignore[assignment]  # message placeholder → field of the row
-    params: Mapping[str, str] = None  # type: ignore[assignment]  # message placeholder → fixed text
+    shown: Mapping[str, str] = field(default_factory=dict)  # message placeholder → field of the row
+    params: Mapping[str, str] = field(default_factory=dict)  # message placeholder → fixed text
 
     @property
     def severity(self) -> Severity:
@@ -289,57 +119,57 @@ def _column_rules() -> list[FormulaRule]:
         for column in layout.columns:
             params = {"hint": column.help, "example": column.example or column.header}
             if column.required:
-                rules.append(_rule(Code.VALUE_MISSING, layout, (column.field,), _value_missing, **params))
+                rules.append(_rule(Code.VALUE_MISSING, layout, (column.field,), value_missing, **params))
             if column.kind in (Kind.NUMBER, Kind.AMOUNT):
-                rules.append(_rule(Code.NUMBER_INVALID, layout, (column.field,), _number_invalid, **params))
+                rules.append(_rule(Code.NUMBER_INVALID, layout, (column.field,), number_invalid, **params))
             if column.kind is Kind.AMOUNT:
                 rules.append(
                     _rule(
                         Code.VALUE_OUT_OF_RANGE,
                         layout,
                         (column.field,),
-                        _out_of_range,
+                        out_of_range,
                         expected="0以上の金額（千円）",
                         **params,
                     )
                 )
             if column.kind is Kind.MEASURE_ID:
-                rules.append(_rule(Code.ID_INVALID, layout, (column.field,), _measure_id_invalid, **params))
+                rules.append(_rule(Code.ID_INVALID, layout, (column.field,), measure_id_invalid, **params))
             if column.kind is Kind.KPI_ID:
-                rules.append(_rule(Code.ID_INVALID, layout, (column.field,), _kpi_id_invalid, **params))
+                rules.append(_rule(Code.ID_INVALID, layout, (column.field,), kpi_id_invalid, **params))
     return rules
 
 
 def formula_rules() -> tuple[FormulaRule, ...]:
     """Every rule with a formula form, in the order of the 入力チェック sheet."""
     rules = [
-        _rule(Code.CELL_ERROR, layout, tuple(c.field for c in layout.columns), _cell_error) for layout in SECTION_SHEETS
+        _rule(Code.CELL_ERROR, layout, tuple(c.field for c in layout.columns), cell_error) for layout in SECTION_SHEETS
     ]
     rules += _column_rules()
     rules += [
-        _rule(Code.ID_DUPLICATE, layout, (layout.keys[-1],), _duplicate) for layout in SECTION_SHEETS if layout.keys
+        _rule(Code.ID_DUPLICATE, layout, (layout.keys[-1],), duplicate) for layout in SECTION_SHEETS if layout.keys
     ]
     rules += [
-        _rule(Code.MEASURE_UNKNOWN, layout, ("measure_id",), _unknown_in(MEASURES, "measure_id"))
+        _rule(Code.MEASURE_UNKNOWN, layout, ("measure_id",), unknown_in(MEASURES, "measure_id"))
         for layout in (LIFECYCLE, SCHEDULE, KPI)
     ]
     rules += [
-        _rule(Code.PROJECT_UNKNOWN, layout, ("project_id",), _unknown_in(PROJECTS, "project_id"))
+        _rule(Code.PROJECT_UNKNOWN, layout, ("project_id",), unknown_in(PROJECTS, "project_id"))
         for layout in (BUDGET, FUNDING)
     ]
     measure = {"value": "measure_id"}
     rules += [
-        _rule(Code.STAGE_MISSING, MEASURES, ("measure_id",), _stage_missing, measure, fiscal_year=UNKNOWN),
-        _rule(Code.KPI_MISSING, LIFECYCLE, ("stage",), _stage_without(Basis.KPI, KPI), {**measure, "stage": "stage"}),
+        _rule(Code.STAGE_MISSING, MEASURES, ("measure_id",), stage_missing, measure, fiscal_year=UNKNOWN),
+        _rule(Code.KPI_MISSING, LIFECYCLE, ("stage",), stage_without(Basis.KPI, KPI), {**measure, "stage": "stage"}),
         _rule(
             Code.MILESTONE_MISSING,
             LIFECYCLE,
             ("stage",),
-            _stage_without(Basis.SCHEDULE, SCHEDULE),
+            stage_without(Basis.SCHEDULE, SCHEDULE),
             {**measure, "stage": "stage"},
         ),
-        _rule(Code.KPI_TARGET_MISSING, KPI, ("target",), _kpi_value_missing, {"measure": "measure_id"}),
-        _rule(Code.KPI_BASELINE_MISSING, KPI, ("baseline",), _kpi_value_missing, {"measure": "measure_id"}),
+        _rule(Code.KPI_TARGET_MISSING, KPI, ("target",), kpi_value_missing, {"measure": "measure_id"}),
+        _rule(Code.KPI_BASELINE_MISSING, KPI, ("baseline",), kpi_value_missing, {"measure": "measure_id"}),
     ]
     for code, lines in ((Code.BUDGET_LINES_MISMATCH, BUDGET), (Code.FUNDING_MISMATCH, FUNDING)):
         for amount in ("initial", "revised", "settlement"):
@@ -348,12 +178,12 @@ def formula_rules() -> tuple[FormulaRule, ...]:
                     code,
                     PROJECTS,
                     (amount,),
-                    _sum_mismatch(lines),
+                    sum_mismatch(lines),
                     {"value": "project_id"},
                     amount=PROJECTS.column(amount).header,
                 )
             )
-    rules.append(_rule(Code.MILESTONE_DONE_WITHOUT_DATE, SCHEDULE, ("completed_on",), _done_without_date))
+    rules.append(_rule(Code.MILESTONE_DONE_WITHOUT_DATE, SCHEDULE, ("completed_on",), done_without_date))
     return tuple(rules)
 
 
@@ -484,12 +314,12 @@ def _read_as_typed(rule: FormulaRule, hole: str) -> bool:
     cell `check` shows as typed (not a fiscal year or month: `check` shows those as it read them)."""
     if hole == "column":
         return True
-    field = rule.fields[0] if hole == "value" and len(rule.fields) == 1 else hole
+    name = rule.fields[0] if hole == "value" and len(rule.fields) == 1 else hole
     if hole == "value" and len(rule.fields) > 1:
         return True  # an error value, shown by its name
-    if field not in {c.field for c in rule.sheet.columns}:
+    if name not in {c.field for c in rule.sheet.columns}:
         return False
-    return rule.sheet.column(field).kind not in (Kind.FISCAL_YEAR, Kind.MONTH)
+    return rule.sheet.column(name).kind not in (Kind.FISCAL_YEAR, Kind.MONTH)
 
 
 def _message_pieces(rule: FormulaRule, column: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
