@@ -68,7 +68,16 @@ def test_lint_json_has_the_shape_of_check_and_finds_the_audits_findings(masters)
     assert result.exit_code == 1, result.output
     [report] = json.loads(result.stdout)["files"]
     assert (report["path"], report["ok"], report["skipped"]) == (str(master), True, False)
-    assert set(report["findings"][0]) == {"sheet", "cell", "column", "value", "severity", "code", "message"}
+    assert set(report["findings"][0]) == {
+        "sheet",
+        "cell",
+        "column",
+        "value",
+        "severity",
+        "code",
+        "message",
+        "self_check",
+    }
     counts = Counter(f["code"] for f in report["findings"])
     assert counts == SAMPLE_COUNTS
     m060 = next(f for f in report["findings"] if f["code"] == "audit-cause-response-missing" and f["value"] == "M-060")

@@ -66,7 +66,7 @@ def test_grade_json_and_a_copy_with_the_grade_sheet(filled_workbook: Path, tmp_p
     assert sha256(filled_workbook) == before  # FILE is never modified
 
     workbook = openpyxl.load_workbook(out)
-    assert workbook.sheetnames[:3] == ["記入要領", GRADE_SHEET, "_lists"]
+    assert workbook.sheetnames[:3] == ["記入要領", GRADE_SHEET, "入力チェック"]
     sheet = workbook[GRADE_SHEET]
     assert [c.value for c in sheet[2]] == list(GRADE_SHEET_HEADERS)
     assert [c.value for c in sheet[3]] == [
