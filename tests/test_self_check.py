@@ -42,6 +42,8 @@ CASES: dict[str, dict[str, object]] = {
     "dash for nothing in a required ID": {"スケジュール!A3": "-"},
     "unknown measure": {"KPI!A3": "M-999"},
     "KPI ID wrong pattern": {"KPI!B3": "K1"},
+    "project IDs wrong pattern": {"予算!A3": "P_001", "財源!A3": "p-001-123", "予算事業!A3": "Ｐ－ＡＢＣ１２３４５"},
+    "project IDs as typed": {"予算!A3": " p-001-1 ", "財源!A3": "Ｐ－００１－１", "予算事業!A3": "P-001-1 "},
     "measure IDs wrong pattern twice": {"ライフサイクル!A3": "m1", "ライフサイクル!A4": "M-01"},
     "duplicate measure": {"施策!A4": "M-001"},
     "duplicate stage row": {"ライフサイクル!A4": "M-001", "ライフサイクル!C4": "2"},

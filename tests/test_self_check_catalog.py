@@ -26,10 +26,11 @@ def test_every_single_workbook_code_is_a_formula_or_checked_by_hq():
     formula_codes = {rule.code for rule in formula_rules()}
     assert formula_codes | set(HQ_ONLY) >= SINGLE_WORKBOOK_CODES
     assert formula_codes <= SINGLE_WORKBOOK_CODES
-    # only ID patterns are split: measure and KPI IDs have a formula, project IDs and ID lists not
+    # only ID patterns are split: measure, KPI and project IDs have a formula, lists of IDs not
     assert formula_codes & set(HQ_ONLY) == {Code.ID_INVALID}
     assert shown_by_self_check(Code.ID_INVALID, "KPI", "指標ID")
-    assert not shown_by_self_check(Code.ID_INVALID, "予算", "予算事業ID")
+    assert shown_by_self_check(Code.ID_INVALID, "予算", "予算事業ID")
+    assert not shown_by_self_check(Code.ID_INVALID, "予算事業", "関連施策ID")
 
 
 def test_the_messages_are_checks_own():

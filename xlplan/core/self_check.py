@@ -51,6 +51,7 @@ from .self_check_formulas import (
     measure_id_invalid,
     number_invalid,
     out_of_range,
+    project_id_invalid,
     stage_missing,
     stage_without,
     sum_mismatch,
@@ -137,6 +138,8 @@ def _column_rules() -> list[FormulaRule]:
                 rules.append(_rule(Code.ID_INVALID, layout, (column.field,), measure_id_invalid, **params))
             if column.kind is Kind.KPI_ID:
                 rules.append(_rule(Code.ID_INVALID, layout, (column.field,), kpi_id_invalid, **params))
+            if column.kind is Kind.PROJECT_ID:
+                rules.append(_rule(Code.ID_INVALID, layout, (column.field,), project_id_invalid, **params))
     return rules
 
 
@@ -210,7 +213,7 @@ HQ_ONLY: Mapping[Code, str] = {
     Code.VALUE_NOT_IN_LIST: "一覧にない値（セルの▼から選びます。表記ゆれは本部で読み替えます）",
     Code.FISCAL_YEAR_INVALID: "年度の書き方（▼から選びます。「R6」「2024」なども本部で読み取ります）",
     Code.MONTH_INVALID: "年月の書き方（「2024/10」「令和6年10月」などを本部で読み取ります）",
-    Code.ID_INVALID: "予算事業ID・関連施策IDの形式（英数字の組合せ・複数のIDを本部で確認します）",
+    Code.ID_INVALID: "関連施策IDの形式（「、」などで区切った複数のIDを本部で読み分けて確認します）",
     Code.FILE_TOO_LARGE: "ファイルの大きさ・行数（受け取ったときに本部で確認します）",
     Code.ZIP_BOMB: "ファイルの大きさ・行数（受け取ったときに本部で確認します）",
     Code.XML_ENTITIES: "ファイルの内部構造（受け取ったときに本部で確認します）",

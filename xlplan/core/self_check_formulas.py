@@ -25,6 +25,7 @@ __all__ = [
     "measure_id_invalid",
     "number_invalid",
     "out_of_range",
+    "project_id_invalid",
     "stage_missing",
     "stage_without",
     "sum_mismatch",
@@ -142,6 +143,22 @@ def kpi_id_invalid(t: Tables, layout: SheetLayout, field_name: str) -> str:
     return f"{_filled(t, layout, field_name)}*IFERROR(1-{valid},1)"
 
 
+def project_id_invalid(t: Tables, layout: SheetLayout, field_name: str) -> str:
+    """P-, 1 to 8 letters or digits, then optionally - and 1 or 2 digits (P-001-1, P-A12)."""
+    s = _clean(t.range(layout, field_name))
+    rest = f"MID({s},3,99)"
+    dash = f'IFERROR(FIND("-",{rest}),LEN({rest})+1)'
+    core, suffix = f"LEFT({rest},{dash}-1)", f"MID({rest},{dash}+1,99)"
+    others = core  # what is left of the core once every digit and letter is removed
+    for char in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        others = f'SUBSTITUTE({others},"{char}","")'
+    valid = (
+        f'(LEFT({s},2)="P-")*(LEN({core})>=1)*(LEN({core})<=8)*(LEN({others})=0)'
+        f"*((({dash})>LEN({rest}))+IFERROR((LEN({suffix})<=2)*{_digits(suffix)},0)>0)"
+    )
+    return f"{_filled(t, layout, field_name)}*IFERROR(1-{valid},1)"
+
+
 def cell_error(t: Tables, layout: SheetLayout, field_name: str) -> str:
     return f"ISERROR({t.range(layout, field_name)})"
 
@@ -155,8 +172,9 @@ def duplicate(t: Tables, layout: SheetLayout, field_name: str) -> str:
 
 def unknown_in(target: SheetLayout, target_field: str) -> Condition:
     def condition(t: Tables, layout: SheetLayout, field_name: str) -> str:
-        known = f"COUNTIF({t.range(target, target_field)},TRIM({t.range(layout, field_name)}))"
-        return f"{_filled(t, layout, field_name)}*IFERROR({known}=0,0)"
+        # both sides as `check` reads an ID (an error cell reads as nothing)
+        ids, known = (f'IFERROR({_clean(t.range(s, f))},"")' for s, f in ((layout, field_name), (target, target_field)))
+        return f"{_filled(t, layout, field_name)}*ISNA(MATCH({ids},{known},0))"
 
     return condition
 
@@ -201,14 +219,18 @@ def sum_mismatch(lines: SheetLayout) -> Condition:
     """A project's amount that its budget or funding lines do not add up to (±0.5 千円)."""
 
     def condition(t: Tables, layout: SheetLayout, field_name: str) -> str:
-        project, total = t.range(layout, "project_id"), t.range(layout, field_name)
-        of = f"{t.range(lines, 'project_id')},TRIM({project})"
-        amounts = t.range(lines, field_name)
-        # a line that is negative or text is reported at its own cell; like `check`, skip the sum
-        bad = f'COUNTIFS({of},{amounts},"<>")-COUNTIFS({of},{amounts},">=0")'
+        total, amounts = t.range(layout, field_name), t.range(lines, field_name)
+        # which line belongs to which project: a projects × lines matrix of 0/1, IDs as `check` reads them
+        pairs = (
+            f'(IFERROR({_clean(t.range(layout, "project_id"))},"")'
+            f'=TRANSPOSE(IFERROR({_clean(t.range(lines, "project_id"))},"")))*1'
+        )
+        # a line negative or not a number is reported at its own cell: like `check`, skip that sum
+        bad = f"(1-{_blank(t, lines, field_name)})*(1-IFERROR(ISNUMBER({amounts})*({amounts}>=0),1))"
+        summed = f"MMULT({pairs},IFERROR(ISNUMBER({amounts})*{amounts},0))"
         return (
             f"{_filled(t, layout, 'project_id')}*ISNUMBER({total})"
-            f"*IFERROR(({bad}=0)*(ABS(SUMIFS({amounts},{of})-{total})>=0.5),0)"
+            f"*(MMULT({pairs},{bad})=0)*IFERROR(ABS({summed}-{total})>=0.5,0)"
         )
 
     return condition
