@@ -127,36 +127,45 @@ def out_of_range(t: Tables, layout: SheetLayout, field_name: str) -> str:
     return f"{_filled(t, layout, field_name)}*IFERROR(({number}<0)+({number}>1E+15),0)"
 
 
-def measure_id_invalid(t: Tables, layout: SheetLayout, field_name: str) -> str:
-    s = _clean(t.range(layout, field_name))
-    valid = f'(LEFT({s},2)="M-")*((LEN({s})=5)+(LEN({s})=6))*{_digits(f"MID({s},3,4)")}'
-    return f"{_filled(t, layout, field_name)}*IFERROR(1-{valid},1)"
+def _broken(valid: Callable[[str], str]) -> Condition:
+    """An ID that does not match its pattern; `valid` is the pattern's formula of the ID read as
+    `check` reads it (an error inside it means "does not match")."""
+
+    def condition(t: Tables, layout: SheetLayout, field_name: str) -> str:
+        return f"{_filled(t, layout, field_name)}*IFERROR(1-{valid(_clean(t.range(layout, field_name)))},1)"
+
+    return condition
 
 
-def kpi_id_invalid(t: Tables, layout: SheetLayout, field_name: str) -> str:
-    s = _clean(t.range(layout, field_name))
+def _measure_id(s: str) -> str:
+    """M-001 or M-1234."""
+    return f'(LEFT({s},2)="M-")*((LEN({s})=5)+(LEN({s})=6))*{_digits(f"MID({s},3,4)")}'
+
+
+def _kpi_id(s: str) -> str:
+    """M-001-K1 or M-1234-K12."""
     k = f'FIND("-K",{s})'
-    valid = (
+    return (
         f'(LEFT({s},2)="M-")*(({k}=6)+({k}=7))*{_digits(f"MID({s},3,{k}-3)")}'
         f"*((LEN({s})-{k}=2)+(LEN({s})-{k}=3))*{_digits(f'MID({s},{k}+2,2)')}"
     )
-    return f"{_filled(t, layout, field_name)}*IFERROR(1-{valid},1)"
 
 
-def project_id_invalid(t: Tables, layout: SheetLayout, field_name: str) -> str:
+def _project_id(s: str) -> str:
     """P-, 1 to 8 letters or digits, then optionally - and 1 or 2 digits (P-001-1, P-A12)."""
-    s = _clean(t.range(layout, field_name))
     rest = f"MID({s},3,99)"
     dash = f'IFERROR(FIND("-",{rest}),LEN({rest})+1)'
     core, suffix = f"LEFT({rest},{dash}-1)", f"MID({rest},{dash}+1,99)"
     others = core  # what is left of the core once every digit and letter is removed
     for char in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ":
         others = f'SUBSTITUTE({others},"{char}","")'
-    valid = (
+    return (
         f'(LEFT({s},2)="P-")*(LEN({core})>=1)*(LEN({core})<=8)*(LEN({others})=0)'
         f"*((({dash})>LEN({rest}))+IFERROR((LEN({suffix})<=2)*{_digits(suffix)},0)>0)"
     )
-    return f"{_filled(t, layout, field_name)}*IFERROR(1-{valid},1)"
+
+
+measure_id_invalid, kpi_id_invalid, project_id_invalid = (_broken(v) for v in (_measure_id, _kpi_id, _project_id))
 
 
 def cell_error(t: Tables, layout: SheetLayout, field_name: str) -> str:
