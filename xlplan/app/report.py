@@ -20,10 +20,10 @@ from ..core.grading import MeasureGrade
 from ..core.model import Plan
 from ..errors import XlplanError
 from ..io.atomic import atomic_directory, atomic_output
+from ..io.csv_export import METADATA_FILE, Publisher, open_data_tables, write_csv, write_open_data_metadata
 from ..io.input_guard import refuse_overwriting_inputs
 from ..io.lint_rules import load_publisher
 from ..report.cards_pdf import write_cards_pdf
-from ..report.csv_export import METADATA_FILE, Publisher, open_data_tables, write_csv, write_open_data_metadata
 from ..report.html import render_html
 from ..report.pdf_engine import SKIPPED_NOTE, PdfChoice, choose_pdf_engine
 from ..report.view import report_view

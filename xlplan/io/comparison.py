@@ -1,6 +1,6 @@
 """Write what a revision changed: the 新旧対照表 as CSV, and the revision workbook (改訂資料).
 
-The CSV is the council pack's CSV (`report.csv_export`): UTF-8 with a BOM so that Excel on
+The CSV is the council pack's CSV (`io.csv_export`): UTF-8 with a BOM so that Excel on
 Windows opens the Japanese text, and no cell a spreadsheet would run as a formula. The
 revision workbook holds the 新旧対照表, the 改訂案 with HQ's decisions, the evaluated year's
 grades kept as history, and the revision's findings; every sheet is a plain, printable table.
@@ -23,8 +23,8 @@ from ..core.grading import MeasureGrade
 from ..core.model import Plan
 from ..core.revision.changes import ComparisonRow
 from ..core.revision.read import ProposalDecision
-from ..report.csv_export import Table, write_csv
 from .atomic import atomic_write
+from .csv_export import Table, write_csv
 
 __all__ = ["RevisionBook", "comparison_headers", "write_comparison_csv", "write_revision_book"]
 

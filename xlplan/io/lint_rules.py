@@ -15,7 +15,7 @@ from typing import Any
 from ..core.audit.context import AuditRules
 from ..core.grading.rules import GradeRules
 from ..errors import XlplanError
-from ..report.csv_export import Publisher
+from .csv_export import Publisher
 from .rules_file import DEFAULT_RULES, rules_text
 
 __all__ = ["load_lint_rules", "load_publisher", "load_rule_set"]

@@ -22,6 +22,7 @@ from ..core.master.view import (
     BudgetRow,
     GradeCountRow,
     ListRow,
+    achievement_rate,
     budget_row,
     grades_by,
     list_rows,
@@ -100,15 +101,6 @@ def kpi_progress(kpi: Kpi, fiscal_year: int) -> tuple[float | None, float | None
         progress = 1.0 if reached else 0.0
     achievement = achievement_rate(actual, target, lower_is_better=kpi.lower_is_better)
     return progress, achievement, reached
-
-
-def achievement_rate(actual: float | None, target: float | None, *, lower_is_better: bool) -> float | None:
-    """達成率 as published by the national RS system: actual ÷ target (inverted when lower is better)."""
-    if actual is None or target is None:
-        return None
-    if lower_is_better:
-        return target / actual if actual else None
-    return actual / target if target else None
 
 
 def _group_of(measure: Measure) -> str:

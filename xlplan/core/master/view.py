@@ -19,6 +19,7 @@ __all__ = [
     "BudgetRow",
     "GradeCountRow",
     "ListRow",
+    "achievement_rate",
     "budget_by_pillar",
     "grades_by",
     "list_rows",
@@ -194,3 +195,12 @@ def budget_by_pillar(plan: Plan) -> tuple[list[BudgetRow], BudgetRow]:
             per_pillar.setdefault(pillar, []).append(project)
     rows = [budget_row(label, items) for label, items in per_pillar.items() if items]
     return rows, budget_row("合計", projects)
+
+
+def achievement_rate(actual: float | None, target: float | None, *, lower_is_better: bool) -> float | None:
+    """達成率 as published by the national RS system: actual ÷ target (inverted when lower is better)."""
+    if actual is None or target is None:
+        return None
+    if lower_is_better:
+        return target / actual if actual else None
+    return actual / target if target else None

@@ -37,10 +37,10 @@ from ..core.audit.sheet import AUDIT_SHEET_COLUMNS, audit_sheet_rows
 from ..core.findings import Finding
 from ..core.fiscal import fy_label
 from ..core.grading import MeasureGrade
+from ..core.master.view import achievement_rate
 from ..core.model import Amounts, BudgetProject, Kpi, Plan
 from ..errors import XlplanError
-from ..io.atomic import atomic_output
-from .view import achievement_rate
+from .atomic import atomic_output
 
 __all__ = [
     "METADATA_FILE",
