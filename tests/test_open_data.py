@@ -10,9 +10,9 @@ import pytest
 from xlplan.app.lint import lint_plan
 from xlplan.app.report import build_report
 from xlplan.errors import XlplanError
+from xlplan.io.csv_export import METADATA_FILE, Publisher, allocated_budget, check_digit
 from xlplan.io.lint_rules import load_publisher
 from xlplan.io.rules_file import load_rules, rules_text
-from xlplan.io.csv_export import METADATA_FILE, Publisher, allocated_budget, check_digit
 from xlplan.sample import load_sample_plan
 
 PLAN = load_sample_plan()

@@ -13,8 +13,8 @@ import pytest
 from xlplan.app.lint import lint_plan
 from xlplan.app.report import build_report
 from xlplan.core.enums import KpiType
-from xlplan.io.rules_file import load_rules
 from xlplan.io.csv_export import cell_text, neutralise, open_data_tables, read_csv, write_csv
+from xlplan.io.rules_file import load_rules
 from xlplan.report.view import kpi_progress, report_view
 from xlplan.sample import load_sample_plan
 
