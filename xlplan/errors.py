@@ -1,11 +1,18 @@
 """The error root. Library code raises these; only the CLI turns them into exit codes.
 
-XlplanError            (exit 1) something the user can fix, said in Japanese
+XlplanError            (exit 2) the input cannot be used as given; the message says what to do
 ├── UsageError         (exit 2) the command line itself is wrong
-│   └── InputOverwriteError      an output would replace, or sit in the folder of, an input
+│   ├── InputOverwriteError      an output would replace, or sit in the folder of, an input
+│   ├── NoInputError             no workbook was found where the command looked
+│   ├── WrongKindError           a workbook of the wrong kind (a section workbook for a master)
+│   └── UnknownCodeError         a finding code that is not in the catalog (--skip)
 └── OutputError        (exit 3) nothing could be written: the output side failed (full disk,
                                 read-only folder, name too long...); inputs and the previous
                                 output are intact
+
+Exit 1 is never an error: it means the command ran and found problems at the error level
+(`lint`: at the warning level). Each class has a stable `code` (the JSON envelope's
+`error.code`) and may carry an English message beside the Japanese one.
 """
 
 from __future__ import annotations
@@ -14,23 +21,62 @@ import errno
 import os
 from pathlib import Path
 
-__all__ = ["InputOverwriteError", "OutputError", "UsageError", "XlplanError", "os_error_of", "shown_text"]
+__all__ = [
+    "InputOverwriteError",
+    "NoInputError",
+    "OutputError",
+    "UnknownCodeError",
+    "UsageError",
+    "WrongKindError",
+    "XlplanError",
+    "os_error_of",
+    "shown_text",
+]
 
 
 class XlplanError(Exception):
-    """A failure the user can act on; the message says what to do."""
+    """A failure the user can act on; the message (Japanese, optionally English too) says what to do."""
 
-    exit_code = 1
+    exit_code = 2
+    code = "input-unusable"
+
+    def __init__(self, message: str = "", *args: object, english: str = "") -> None:
+        super().__init__(message, *args)
+        self.english = english
+
+    def message(self, lang: str = "ja") -> str:
+        """The message in `lang` (Japanese when no English one was given)."""
+        return self.english if lang == "en" and self.english else str(self.args[0] if self.args else "")
 
 
 class UsageError(XlplanError):
     """The command was called wrongly."""
 
-    exit_code = 2
+    code = "usage"
 
 
 class InputOverwriteError(UsageError):
     """An output path is one of the command's inputs, or a folder output would hold one."""
+
+    code = "input-overwrite"
+
+
+class NoInputError(UsageError):
+    """No workbook was found in the files and folders given."""
+
+    code = "no-input"
+
+
+class WrongKindError(UsageError):
+    """A workbook of another kind than the command reads (a section workbook where a master is expected)."""
+
+    code = "wrong-kind"
+
+
+class UnknownCodeError(UsageError):
+    """A finding code that no catalog holds."""
+
+    code = "unknown-code"
 
 
 class OutputError(XlplanError):
@@ -41,6 +87,7 @@ class OutputError(XlplanError):
     """
 
     exit_code = 3
+    code = "output-unwritable"
 
     def __init__(self, message: str, path: Path | str | None = None, error: OSError | None = None) -> None:
         super().__init__(message)

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from xlplan_validators import prepare, validate_sheets
 
 from ..core.assemble import SectionContent, assemble_section
-from ..core.findings import FileReport, Finding
+from ..core.findings import Code, FileReport, Finding
 from ..core.section_rules import check_section
 from ..core.tables import SectionWorkbook
 from ..io.xlsx.limits import DEFAULT_LIMITS, ReadLimits
-from .inputs import scan_inputs
+from .inputs import require_inputs, scan_inputs
+from .result import CommandResult
 from .reading import read_all
 
-__all__ = ["CheckedWorkbook", "check_paths", "check_workbooks"]
+__all__ = ["CheckedWorkbook", "check_paths", "check_result", "check_workbooks"]
 
 
 @dataclass(slots=True)
@@ -44,7 +45,8 @@ def check_paths(
     :param limits: what one file may cost (size, rows, cells...); a file over a limit is reported.
     :param jobs: processes reading the files (see `reading.read_all`); 1 reads in this process.
     """
-    items = scan_inputs(paths)
+    paths = list(paths)
+    items = require_inputs(scan_inputs(paths), paths)
     done = iter(items)
     advance = (lambda: progress(next(done).path)) if progress else None
     books = read_all(items, jobs=jobs, limits=limits, advance=advance, meanwhile=prepare)
@@ -66,3 +68,19 @@ def check_workbooks(books: Sequence[SectionWorkbook], *, fiscal_year: int | None
         skipped = not book.readable
         checked.append(CheckedWorkbook(book, FileReport(book.path, by_file[book.path], skipped), content))
     return checked
+
+
+def check_result(
+    paths: Iterable[Path],
+    *,
+    fiscal_year: int | None = None,
+    skip: Collection[Code] = (),
+    limits: ReadLimits = DEFAULT_LIMITS,
+    jobs: int | None = 1,
+) -> CommandResult:
+    """`xlplan check` as a result: one file report per input, `skip` codes left out.
+
+    :raises NoInputError: when no workbook is found under `paths`.
+    """
+    checked = check_paths(paths, fiscal_year=fiscal_year, limits=limits, jobs=jobs)
+    return CommandResult("check", [c.report for c in checked]).without(skip)

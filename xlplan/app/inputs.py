@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.findings import Code, Finding
+from ..errors import NoInputError
 from ..io.xlsx.probe import WORKBOOK_SUFFIXES
 
-__all__ = ["Input", "collect_inputs", "scan_inputs"]
+__all__ = ["Input", "collect_inputs", "require_inputs", "scan_inputs"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,3 +109,16 @@ def _refused(path: Path, error: OSError) -> Input:
     if isinstance(error, PermissionError) or error.errno in (errno.EACCES, errno.EPERM):
         return Input(path, Finding.of(Code.PERMISSION_DENIED, file=str(path), reason=reason))
     return Input(path, Finding.of(Code.FILE_UNREADABLE, file=str(path), reason=reason))
+
+
+def require_inputs(items: list[Input], paths: Iterable[Path]) -> list[Input]:
+    """The inputs found, or NoInputError naming where the command looked when there is none."""
+    if items:
+        return items
+    places = "、".join(str(p) for p in paths) or "（指定なし）"
+    raise NoInputError(
+        f"読み込むブック（.xlsx など）が見つかりません（探した場所: {places}）。"
+        "提出されたファイルのあるフォルダかファイルを指定してください。",
+        english=f"No workbook (.xlsx and the like) found (looked in: {', '.join(str(p) for p in paths)}). "
+        "Give the folder or the files the sections returned.",
+    )

@@ -7,49 +7,57 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from ..app.check import check_paths
+from ..app.check import check_result
+from ..core.findings import Code
 from ..io.xlsx.limits import ReadLimits
-from .options import FiscalYear, jobs_option, json_option, lang_option, limit_options
-from .render import print_reports, reports_json
+from .i18n import tr
+from .options import FiscalYear, jobs_option, limit_options, output_options, skip_option
+from .output import emit, print_by_code
+from .render import print_reports
 
 
-@click.command()
+@click.command(
+    help=tr(
+        "課所室から戻った様式（ファイルかフォルダ）を確かめ、問題をセルごとに一覧にします。"
+        "一覧のあとにコード別の件数を表示します。",
+        "Check returned section workbooks (files or folders); list every problem by cell, then a count by code.",
+    )
+)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@json_option
-@lang_option
+@output_options
 @click.option(
     "--fiscal-year",
     type=FiscalYear(),
     default=None,
-    help="評価する年度（省略時は各ブックに記録された年度）。例: 2024、R6、令和6年度",
+    help=tr(
+        "評価する年度（省略時は各ブックに記録された年度）。例: 2024、R6、令和6年度",
+        "The evaluated fiscal year (default: each workbook's own). E.g. 2024, R6, 令和6年度",
+    ),
 )
-@click.option("--skip", "skip_codes", multiple=True, metavar="CODE", help="このコードの指摘を表示しません（複数可）。")
-@click.option("-v", "--verbose", is_flag=True, help="情報（読み替えた値など）も表示します。")
+@skip_option()
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help=tr("情報（読み替えた値など）も表示します。", "Show infos too (values read as something else...)."),
+)
 @limit_options
 @jobs_option
-@click.pass_context
 def check(
-    ctx: click.Context,
     paths: tuple[Path, ...],
-    as_json: bool,
+    fmt: str,
     lang: str,
     fiscal_year: int | None,
-    skip_codes: tuple[str, ...],
+    skip: set[Code],
     verbose: bool,
     limits: ReadLimits,
     jobs: int | None,
-) -> None:
-    """Check section workbooks (files or folders); list every problem by cell.
+) -> int:
+    """Check section workbooks (files or folders); list every problem by cell."""
+    result = check_result(paths, fiscal_year=fiscal_year, skip=skip, limits=limits, jobs=jobs)
 
-    Exit 0 when no file has an error, 1 when any has, 2 for a wrong command line.
-    """
-    checked = check_paths(paths, fiscal_year=fiscal_year, limits=limits, jobs=jobs)
-    reports = [c.report for c in checked]
-    if skip_codes:
-        for report in reports:
-            report.findings = [f for f in report.findings if str(f.code) not in skip_codes]
-    if as_json:
-        click.echo(reports_json(reports, lang=lang))
-    else:
-        print_reports(reports, Console(), lang=lang, show_info=verbose)
-    ctx.exit(0 if all(r.ok for r in reports) else 1)
+    def tables(console: Console) -> None:
+        print_reports(result.files, console, lang=lang, show_info=verbose)
+        print_by_code(result, console, lang)
+
+    return emit(result, fmt=fmt, lang=lang, human=tables)

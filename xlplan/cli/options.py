@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
+from ..core.findings import Code, parse_codes
 from ..core.fiscal import fy_label, parse_fiscal_year
+from ..errors import UnknownCodeError
 from ..io.xlsx.limits import DEFAULT_LIMITS, MIB, ReadLimits
+from .i18n import ENV, LANGS, tr, words
 
 __all__ = [
     "FiscalYear",
     "jobs_option",
-    "json_option",
     "lang_option",
     "limit_options",
+    "output_options",
     "pdf_options",
     "rules_option",
+    "skip_option",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -35,24 +39,62 @@ class FiscalYear(click.ParamType):
             return value
         year = parse_fiscal_year(value)
         if year is None:
-            self.fail(f"年度として読めません: {value!r}（例: 2024、R6、令和6年度）", param, ctx)
+            self.fail(
+                words(
+                    f"年度として読めません: {value!r}（例: 2024、R6、令和6年度）",
+                    f"not a fiscal year: {value!r} (e.g. 2024, R6, 令和6年度)",
+                ),
+                param,
+                ctx,
+            )
         return year
 
 
 def lang_option(function: F) -> F:
-    """--lang ja|en: the language of messages."""
+    """--lang ja|en (or XLPLAN_LANG): the language of messages, help and usage errors, passed as `lang`."""
     return click.option(
         "--lang",
-        type=click.Choice(["ja", "en"]),
+        type=click.Choice(LANGS),
         default="ja",
+        envvar=ENV,
         show_default=True,
-        help="メッセージの言語 / language of messages.",
+        help=tr(
+            "メッセージ・ヘルプ・使い方の誤りの言語（環境変数 XLPLAN_LANG でも指定できます）。",
+            "Language of messages, help and usage errors (or set XLPLAN_LANG).",
+        ),
     )(function)
 
 
-def json_option(function: F) -> F:
-    """--json: print machine-readable JSON on stdout instead of tables."""
-    return click.option("--json", "as_json", is_flag=True, help="結果をJSONで出力します。")(function)
+def output_options(function: F) -> F:
+    """--format table|json|csv, --json (= --format json) and --lang, passed as `fmt` and `lang`."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        as_json, fmt = kwargs.pop("as_json"), kwargs.pop("fmt")
+        kwargs["fmt"] = "json" if as_json else fmt
+        return function(*args, **kwargs)
+
+    wrapper = click.option(
+        "--json",
+        "as_json",
+        is_flag=True,
+        help=tr(
+            "結果をJSONで出力します（--format json と同じ。形は xlplan/schemas/result.schema.json）。",
+            "Print the result as JSON (same as --format json; shape: xlplan/schemas/result.schema.json).",
+        ),
+    )(wrapper)
+    wrapper = click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "json", "csv"]),
+        default="table",
+        show_default=True,
+        help=tr(
+            "出力の形式。csv: 指摘を1行1件のCSV（UTF-8 BOM付き、Excelで開けます）で標準出力へ。",
+            "Output format. csv: the findings, one per row, as CSV (UTF-8 with BOM, opens in Excel) on stdout.",
+        ),
+    )(wrapper)
+    return lang_option(wrapper)  # type: ignore[return-value]
 
 
 def describe_year(year: int) -> str:
@@ -62,12 +104,38 @@ def describe_year(year: int) -> str:
 
 # (option, ReadLimits field, unit the option counts in, help): one table, one decorator.
 _LIMITS: tuple[tuple[str, str, int, str], ...] = (
-    ("--max-file-mb", "max_file_bytes", MIB, "1ファイルの大きさの上限（MB）。"),
-    ("--max-uncompressed-mb", "max_uncompressed_bytes", MIB, "zipを展開した後の大きさの上限（MB）。"),
-    ("--max-ratio", "max_compression_ratio", 1, "1つの部品の圧縮率の上限（倍）。超えるとzip爆弾とみなします。"),
-    ("--max-rows", "max_rows", 1, "1シートで値を置ける最後の行番号。"),
-    ("--max-filled-cells", "max_filled_cells", 1, "値の入ったセルの数の上限（ブック全体）。"),
-    ("--max-cell-chars", "max_cell_chars", 1, "この文字数を超えるセルに警告します（内容は読みます）。"),
+    ("--max-file-mb", "max_file_bytes", MIB, tr("1ファイルの大きさの上限（MB）。", "Largest file read (MB).")),
+    (
+        "--max-uncompressed-mb",
+        "max_uncompressed_bytes",
+        MIB,
+        tr("zipを展開した後の大きさの上限（MB）。", "Largest size once unzipped (MB)."),
+    ),
+    (
+        "--max-ratio",
+        "max_compression_ratio",
+        1,
+        tr(
+            "1つの部品の圧縮率の上限（倍）。超えるとzip爆弾とみなします。",
+            "Highest compression ratio of one part; above it the file is taken for a zip bomb.",
+        ),
+    ),
+    ("--max-rows", "max_rows", 1, tr("1シートで値を置ける最後の行番号。", "Last row a sheet may hold a value in.")),
+    (
+        "--max-filled-cells",
+        "max_filled_cells",
+        1,
+        tr("値の入ったセルの数の上限（ブック全体）。", "Most filled cells in a workbook."),
+    ),
+    (
+        "--max-cell-chars",
+        "max_cell_chars",
+        1,
+        tr(
+            "この文字数を超えるセルに警告します（内容は読みます）。",
+            "Warn on a cell longer than this (its text is still read).",
+        ),
+    ),
 )
 
 
@@ -107,7 +175,10 @@ def rules_option(function: F) -> F:
         "rules_path",
         type=click.Path(exists=True, dir_okay=False, path_type=Path),
         default=None,
-        help="評価基準ファイル（TOML: 評価の基準と [lint] の点検基準）。省略時は秋田市の基準。",
+        help=tr(
+            "評価基準ファイル（TOML: 評価の基準と [lint] の点検基準）。省略時は秋田市の基準。",
+            "Rules file (TOML: grade rules and [lint] thresholds). Default: Akita's.",
+        ),
     )(function)
 
 
@@ -117,7 +188,10 @@ def jobs_option(function: F) -> F:
         "--jobs",
         type=click.IntRange(min=1),
         default=None,
-        help="読み込みに使うプロセス数。省略時は40件以上でCPUの数（最大8）、それ未満は1。1で並列読み込みをしません。",
+        help=tr(
+            "読み込みに使うプロセス数。省略時は40件以上でCPUの数（最大8）、それ未満は1。1で並列読み込みをしません。",
+            "Processes reading the workbooks. Default: one per CPU (up to 8) from 40 files, else 1 (no parallel reading).",
+        ),
     )(function)
 
 
@@ -136,15 +210,55 @@ def pdf_options(function: F) -> F:
         kwargs["pdf"] = choose_pdf_engine("none" if no_pdf else engine)
         return function(*args, **kwargs)
 
-    wrapper = click.option("--no-pdf", is_flag=True, help="施策カードのPDFを作りません（--pdf-engine none と同じ）。")(
-        wrapper
-    )
+    wrapper = click.option(
+        "--no-pdf",
+        is_flag=True,
+        help=tr(
+            "施策カードのPDFを作りません（--pdf-engine none と同じ）。",
+            "Do not print the measure cards to PDF (same as --pdf-engine none).",
+        ),
+    )(wrapper)
     wrapper = click.option(
         "--pdf-engine",
         type=click.Choice(["auto", "libreoffice", "excel", "none"]),
         default="auto",
         show_default=True,
-        help="施策カードのPDFを作るソフト。auto: LibreOffice（PATHか既定のインストール先）、なければ Windows の Excel"
-        "（xlwings）。見つからなければPDFだけを作らずに続けます。",
+        help=tr(
+            "施策カードのPDFを作るソフト。auto: LibreOffice（PATHか既定のインストール先）、なければ Windows の Excel"
+            "（xlwings）。見つからなければPDFだけを作らずに続けます。",
+            "What prints the measure cards to PDF. auto: LibreOffice (on PATH or where it installs by default), else "
+            "Excel on Windows (xlwings). Without either, everything but the PDF is written.",
+        ),
     )(wrapper)
     return wrapper  # type: ignore[return-value]
+
+
+def skip_option(known: Callable[[], Iterable[Code]] | None = None) -> Callable[[F], F]:
+    """--skip CODE (repeatable), checked against the catalog and passed as `skip` (a set of Code).
+
+    :param known: the codes this command may skip (default: every code of `xlplan codes`).
+    """
+
+    def check(ctx: click.Context, _: click.Parameter, values: tuple[str, ...]) -> set[Code]:
+        codes, unknown = parse_codes(values)
+        allowed = set(known()) if known else set(Code)
+        unknown += sorted(str(c) for c in codes - allowed)
+        if unknown:
+            listed = "、".join(unknown)
+            raise UnknownCodeError(
+                f"--skip のコード {listed} はこのコマンドの指摘にありません。xlplan codes で一覧を確認してください。",
+                english=f"--skip: {', '.join(unknown)} is not a code of this command. See `xlplan codes` for the list.",
+            )
+        return codes
+
+    return click.option(
+        "--skip",
+        "skip",
+        multiple=True,
+        metavar="CODE",
+        callback=check,
+        help=tr(
+            "このコードの指摘を除きます（複数可。コードは xlplan codes で一覧）。",
+            "Leave out findings of this code (repeatable; list them with xlplan codes).",
+        ),
+    )

@@ -1,8 +1,7 @@
-"""Render findings for people (rich tables on the terminal) and for programs (JSON)."""
+"""Render findings for people: a rich table per file (JSON and CSV: `output.py`)."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 
@@ -16,7 +15,7 @@ from ..core.enums import Severity
 from ..core.findings import FileReport, sorted_findings
 from ..errors import shown_text
 
-__all__ = ["TABLE_ROWS", "print_reports", "reports_json"]
+__all__ = ["SEVERITY_LABEL", "TABLE_ROWS", "print_reports"]
 
 # Up to this many findings a file gets a table; beyond, one aligned line per finding: a rich
 # table measures and wraps every cell of every row, seconds for thousands of findings.
@@ -24,7 +23,7 @@ TABLE_ROWS = 200
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 and C1 controls but tab and line feed
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "dim"}
-_SEVERITY_LABEL = {
+SEVERITY_LABEL = {
     "ja": {Severity.ERROR: "エラー", Severity.WARNING: "警告", Severity.INFO: "情報"},
     "en": {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"},
 }
@@ -36,11 +35,6 @@ _SELF_CHECK_NOTE = {
 }
 
 
-def reports_json(reports: Sequence[FileReport], *, lang: str = "ja") -> str:
-    """The JSON document of `xlplan check --json` (file names that are not UTF-8 show �)."""
-    return shown_text(json.dumps({"files": [r.to_dict(lang) for r in reports]}, ensure_ascii=False, indent=2))
-
-
 def print_reports(
     reports: Sequence[FileReport], console: Console, *, lang: str = "ja", show_info: bool = False
 ) -> None:
@@ -49,13 +43,15 @@ def print_reports(
     Everything that comes from a file (paths, values, messages quoting them) is escaped: a cell
     holding ``[/]`` is shown as typed, never read as terminal markup.
     """
-    labels = _SEVERITY_LABEL[lang]
+    labels = SEVERITY_LABEL[lang]
     for report in reports:
         shown = [f for f in sorted_findings(report.findings) if show_info or f.severity is not Severity.INFO]
         errors, warnings, infos = (report.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
         status = "OK" if report.ok else ("NG" if lang == "en" else "要修正")
         if report.skipped:
             status = "skipped" if lang == "en" else "読み飛ばし"
+        elif report.status in _STATUS[lang]:
+            status = f"{_STATUS[lang][report.status]} {status}"
         console.print(
             f"[bold]{escape(shown_text(report.path))}[/bold]  {status}  "
             f"({labels[Severity.ERROR]} {errors} / {labels[Severity.WARNING]} {warnings} / "
@@ -78,6 +74,18 @@ def print_reports(
     else:
         console.print(f"{len(reports)} 件のファイルを確認し、{failed} 件にエラーがあります。")
 
+
+# what became of a file besides being checked (consolidate, grade, revise)
+_STATUS = {
+    "ja": {"merged": "統合", "other-year": "他年度", "master": "マスター", "related": "関連", "graded": "評価済み"},
+    "en": {
+        "merged": "merged",
+        "other-year": "other year",
+        "master": "master",
+        "related": "related",
+        "graded": "graded",
+    },
+}
 
 Row = tuple[str, Severity, str, str]  # place, severity, code, message
 

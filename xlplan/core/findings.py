@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
 
 from .enums import Severity
-from .messages import render
+from .messages import CATALOG, render
 
-__all__ = ["Code", "FileReport", "Finding"]
+__all__ = ["Code", "CodeInfo", "FileReport", "Finding", "code_catalog", "code_info", "parse_codes"]
 
 
 class Code(StrEnum):
@@ -218,18 +217,55 @@ class Finding:
         """The same finding, attributed to a file."""
         return Finding(self.code, self.severity, file, self.sheet, self.cell, self.column, self.value, self.params)
 
-    def to_dict(self, lang: str = "ja") -> dict[str, Any]:
-        """The JSON shape of `xlplan check --json`."""
-        return {
-            "sheet": self.sheet,
-            "cell": self.cell,
-            "column": self.column,
-            "value": self.value,
-            "severity": str(self.severity),
-            "code": str(self.code),
-            "message": self.message(lang),
-            "self_check": self.in_self_check,
-        }
+
+@dataclass(frozen=True, slots=True)
+class CodeInfo:
+    """One code of the catalog: its default severity and its message template in both languages.
+
+    The template's first sentence says what is wrong (`meaning`), the rest what to do (`fix`);
+    placeholders such as {column} stay as written.
+    """
+
+    code: Code
+    severity: Severity
+    japanese: str
+    english: str
+
+    def template(self, lang: str = "ja") -> str:
+        """The whole message template in `lang`."""
+        return self.english if lang == "en" else self.japanese
+
+    def meaning(self, lang: str = "ja") -> str:
+        """What the finding says is wrong: the template's first sentence."""
+        return _split(self.template(lang), lang)[0]
+
+    def fix(self, lang: str = "ja") -> str:
+        """What to do about it: the rest of the template (empty for a note that needs nothing)."""
+        return _split(self.template(lang), lang)[1]
+
+
+def _split(text: str, lang: str) -> tuple[str, str]:
+    stop = ". " if lang == "en" else "。"
+    head, found, rest = text.partition(stop)
+    return (head + found).strip(), rest.strip()
+
+
+def code_info(code: Code) -> CodeInfo:
+    """The catalog entry of one code."""
+    japanese, english = CATALOG[code]
+    return CodeInfo(code, SEVERITY.get(code, Severity.ERROR), japanese, english)
+
+
+def code_catalog() -> list[CodeInfo]:
+    """Every finding code with its severity and messages, in the order of `Code` (the one catalog)."""
+    return [code_info(code) for code in Code]
+
+
+def parse_codes(texts: Iterable[str]) -> tuple[set[Code], list[str]]:
+    """Codes typed by a user (`--skip`): the known ones, and the texts that are no code."""
+    known = {str(c): c for c in Code}
+    codes = {known[t.strip()] for t in texts if t.strip() in known}
+    return codes, sorted({t for t in texts if t.strip() not in known})
 
 
 def _as_text(value: object) -> str:
@@ -242,11 +278,22 @@ def _as_text(value: object) -> str:
 
 @dataclass(slots=True)
 class FileReport:
-    """What checking one file found. `ok` is False as soon as one error is present."""
+    """One file and what a command found in it. `ok` is False as soon as one error is present.
+
+    `status` says what became of the file: checked, skipped (not read), merged, other-year,
+    master (a master among section workbooks), graded, not-graded, related (a file the
+    findings point at that was not an input: the roster, the changes workbook).
+    """
 
     path: str
     findings: list[Finding] = field(default_factory=list)
     skipped: bool = False
+    status: str = ""
+    section: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.status:
+            self.status = "skipped" if self.skipped else "checked"
 
     @property
     def ok(self) -> bool:
@@ -260,15 +307,6 @@ class FileReport:
     def extend(self, findings: Iterable[Finding]) -> None:
         """Add findings."""
         self.findings.extend(findings)
-
-    def to_dict(self, lang: str = "ja") -> dict[str, Any]:
-        """The JSON shape of one file in `xlplan check --json`."""
-        return {
-            "path": self.path,
-            "ok": self.ok,
-            "skipped": self.skipped,
-            "findings": [f.to_dict(lang) for f in sorted_findings(self.findings)],
-        }
 
 
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}

@@ -29,7 +29,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from ..core.audit.context import AuditRules
 from ..core.audit.kpi_types import kpi_type_of
@@ -54,6 +54,7 @@ __all__ = [
     "open_data_tables",
     "read_csv",
     "write_csv",
+    "write_csv_rows",
     "write_open_data_metadata",
 ]
 
@@ -146,10 +147,15 @@ def cell_text(value: Cell) -> str:
 def write_csv(path: Path, table: Table) -> Path:
     """Write one table as UTF-8 with BOM and CRLF line ends, atomically."""
     with atomic_output(Path(path)) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\r\n")
-        writer.writerow([neutralise(h) for h in table.headers])
-        writer.writerows([cell_text(v) for v in row] for row in table.rows)
+        write_csv_rows(handle, table)
     return Path(path)
+
+
+def write_csv_rows(handle: TextIO, table: Table) -> None:
+    """Write one table's header and rows to an open text stream: CRLF, formula-safe cells."""
+    writer = csv.writer(handle, lineterminator="\r\n")
+    writer.writerow([neutralise(h) for h in table.headers])
+    writer.writerows([cell_text(v) for v in row] for row in table.rows)
 
 
 def read_csv(path: Path) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
