@@ -14,8 +14,8 @@ from ..core.section_rules import check_section
 from ..core.tables import SectionWorkbook
 from ..io.xlsx.limits import DEFAULT_LIMITS, ReadLimits
 from .inputs import require_inputs, scan_inputs
-from .result import CommandResult
 from .reading import read_all
+from .result import CommandResult
 
 __all__ = ["CheckedWorkbook", "check_paths", "check_result", "check_workbooks"]
 

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from xlplan_validators import prepare as prepare_validation
 
@@ -39,11 +39,12 @@ from ..io.master_reader import read_master
 from ..io.master_writer import MasterContent, write_master
 from ..io.roster import read_roster
 from .check import CheckedWorkbook, check_workbooks
-from .inputs import scan_inputs
+from .inputs import require_inputs, scan_inputs
 from .lint import lint_plan
 from .reading import read_all
+from .result import CommandResult, Output
 
-__all__ = ["ConsolidationResult", "InputFile", "Progress", "consolidate"]
+__all__ = ["ConsolidationResult", "Progress", "consolidate"]
 
 DEFAULT_VERSION = "2.0"
 
@@ -67,32 +68,16 @@ class _Silent:
 
 
 @dataclass(slots=True)
-class InputFile:
-    """One file found under the folders and what became of it."""
-
-    path: str
-    section: str
-    status: str  # merged | skipped | other-year | master
-    report: FileReport
-
-    @property
-    def errors(self) -> int:
-        """Errors found in the file."""
-        return self.report.count(Severity.ERROR)
-
-    @property
-    def warnings(self) -> int:
-        """Warnings found in the file."""
-        return self.report.count(Severity.WARNING)
-
-
-@dataclass(slots=True)
 class ConsolidationResult:
-    """What `consolidate` did: the master written, the merged plan, grades and every finding."""
+    """What `consolidate` did: the master written, the merged plan, grades and every finding.
+
+    `inputs` holds one report per file found (its `status`: merged, skipped, other-year or
+    master; its `section`); `findings` every finding, the files' and the merge's together.
+    """
 
     output: Path
     plan: Plan
-    inputs: list[InputFile]
+    inputs: list[FileReport]
     findings: list[Finding]
     grades: list[MeasureGrade] = field(default_factory=list)
     missing_sections: list[str] = field(default_factory=list)
@@ -104,6 +89,11 @@ class ConsolidationResult:
         return sum(1 for f in self.findings if f.severity is Severity.ERROR)
 
     @property
+    def merged(self) -> int:
+        """Files merged into the master."""
+        return sum(1 for i in self.inputs if i.status == "merged")
+
+    @property
     def conflicts(self) -> list[Finding]:
         """The conflict findings: the same measure or project sent with different values."""
         return [f for f in self.findings if f.code is Code.CONSOLIDATION_CONFLICT]
@@ -113,35 +103,26 @@ class ConsolidationResult:
         """True when no finding is an error."""
         return self.errors == 0
 
-    def summary(self) -> dict[str, Any]:
-        """The document `xlplan consolidate --json` prints."""
+    def command_result(self) -> CommandResult:
+        """The result of `xlplan consolidate`: every finding under the file it points at, the master
+        written, and the plan's figures under `master`."""
+        files = {i.path: FileReport(i.path, list(i.findings), i.skipped, i.status, i.section) for i in self.inputs}
+        own = {id(f) for i in self.inputs for f in i.findings}
+        for finding in self.findings:
+            if id(finding) not in own:
+                path = finding.file
+                files.setdefault(path, FileReport(path, status="related")).findings.append(finding)
         _, total = budget_by_pillar(self.plan)
         grades = Counter(grade_column(g) for g in self.grades)
-        return {
-            "output": str(self.output),
-            "plan": {"name": self.plan.name, "version": self.plan.version, "fiscal_year": self.plan.evaluated_fy},
-            "inputs": {
-                "files": len(self.inputs),
-                "merged": sum(1 for i in self.inputs if i.status == "merged"),
-                "skipped": sum(1 for i in self.inputs if i.status != "merged"),
-                "with_errors": sum(1 for i in self.inputs if i.errors),
-            },
+        master = {
+            "name": self.plan.name,
+            "version": self.plan.version,
+            "fiscal_year": self.plan.evaluated_fy,
+            "files": len(self.inputs),
+            "merged": self.merged,
             "measures": len(self.plan.measures),
             "projects": len(self.plan.projects),
-            "errors": self.errors,
-            "warnings": sum(1 for f in self.findings if f.severity is Severity.WARNING),
-            "conflicts": [
-                {
-                    "file": f.file,
-                    "sheet": f.sheet,
-                    "cell": f.cell,
-                    "column": f.column,
-                    "value": f.value,
-                    "other": dict(f.params).get("other", ""),
-                    "other_value": dict(f.params).get("other_value", ""),
-                }
-                for f in self.conflicts
-            ],
+            "conflicts": len(self.conflicts),
             "missing_sections": list(self.missing_sections),
             "not_returned_measures": list(self.not_returned),
             "grades": dict(sorted(grades.items())),
@@ -151,11 +132,14 @@ class ConsolidationResult:
                 "settlement": total.settlement,
                 "execution_rate": round(total.execution_rate, 4) if total.execution_rate is not None else None,
             },
-            "files": [
-                {"path": i.path, "section": i.section, "status": i.status, "errors": i.errors, "warnings": i.warnings}
-                for i in self.inputs
-            ],
         }
+        return CommandResult(
+            "consolidate",
+            list(files.values()),
+            [Output("master", str(self.output))],
+            payload_key="master",
+            payload=master,
+        )
 
 
 def consolidate(
@@ -190,7 +174,7 @@ def consolidate(
     progress = progress or _Silent()
     output = Path(output)
     paths = list(paths)
-    items = scan_inputs(paths)  # links out of a folder and unlistable folders come back refused
+    items = require_inputs(scan_inputs(paths), paths)  # links out of a folder and unlistable folders come back refused
     files = [item.path for item in items if item.refused is None]
     rules_file = rules if isinstance(rules, Path) else None
     refuse_overwriting_inputs([*files, previous, roster, rules_file], files=[output])
@@ -205,7 +189,11 @@ def consolidate(
     books = read_all(items, jobs=jobs, advance=progress.advance, meanwhile=prepare_validation)
     year = fiscal_year or _common_year(books) or (previous_master.plan.evaluated_fy if previous_master else None)
     if year is None:
-        raise UsageError("評価する年度が分かりません。--fiscal-year で指定してください（例: R6）。")
+        raise UsageError(
+            "評価する年度が分かりません（年度の記録のある様式がありません）。"
+            "--fiscal-year で指定してください（例: R6）。",
+            english="The fiscal year cannot be told (no workbook records one). Give it with --fiscal-year (e.g. R6).",
+        )
 
     progress.phase("検証", None)
     checked = check_workbooks(books)
@@ -237,10 +225,10 @@ def consolidate(
         audit_rules=audit_rules,
         fiscal_year=year,
         previous=previous_master.plan if previous_master else None,
-        skip={"self-grade-mismatch"},
+        skip={Code.SELF_GRADE_MISMATCH},
     )
     grades = list(graded.values())
-    findings = [f for i in inputs for f in i.report.findings]
+    findings = [f for i in inputs for f in i.findings]
     findings += merged.findings
     findings += _mismatches(plan, grades, findings)
     missing: list[str] = []
@@ -277,7 +265,7 @@ def consolidate(
 _SYSTEM_FILES = frozenset({"thumbs.db", "desktop.ini"})
 
 
-def _other_files(paths: Sequence[Path], taken: Sequence[Path]) -> list[InputFile]:
+def _other_files(paths: Sequence[Path], taken: Sequence[Path]) -> list[FileReport]:
     """Files under the folders that are not workbooks (a PDF sent instead, a memo): noted, not read."""
     seen = set(taken)
     found = []
@@ -292,7 +280,7 @@ def _other_files(paths: Sequence[Path], taken: Sequence[Path]) -> list[InputFile
                     continue  # a link is never followed, not even to say what it is
                 seen.add(path)
                 note = Finding.of(Code.FILE_NOT_WORKBOOK, file=str(path), severity=Severity.INFO)
-                found.append(InputFile(str(path), "", "skipped", FileReport(str(path), [note], skipped=True)))
+                found.append(FileReport(str(path), [note], skipped=True))
     return sorted(found, key=lambda item: item.path)
 
 
@@ -306,9 +294,9 @@ def _most_common(values: Iterable[str]) -> str:
     return found.most_common(1)[0][0] if found else ""
 
 
-def _sort_inputs(checked: Sequence[CheckedWorkbook], year: int) -> tuple[list[InputFile], list[SectionInput]]:
+def _sort_inputs(checked: Sequence[CheckedWorkbook], year: int) -> tuple[list[FileReport], list[SectionInput]]:
     """What becomes of each file, and the readable ones of the year to merge (input order)."""
-    inputs: list[InputFile] = []
+    inputs: list[FileReport] = []
     merge_inputs: list[SectionInput] = []
     for item in checked:
         book, report = item.book, item.report
@@ -327,7 +315,9 @@ def _sort_inputs(checked: Sequence[CheckedWorkbook], year: int) -> tuple[list[In
         else:
             status = "merged"
             merge_inputs.append(SectionInput(book.path, book.section, item.content, lifecycle_sources(book)))
-        inputs.append(InputFile(book.path, book.section, status, report))
+        report.status, report.section = status, book.section
+        report.skipped = status in ("skipped", "master")
+        inputs.append(report)
     return inputs, merge_inputs
 
 

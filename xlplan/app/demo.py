@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..core.enums import Severity
 from ..core.grading.rules import GradeRules
 from ..io.atomic import atomic_directory
 from ..io.rules_file import load_rules
@@ -25,6 +26,7 @@ from .grade import GradedWorkbook, grade_checked, write_graded_workbook
 from .lint import LintResult
 from .prefill import write_section_workbooks
 from .report import ReportResult, moved_report, pdf_choice, report_master
+from .result import CommandResult, Output
 
 __all__ = ["DemoResult", "run_demo"]
 
@@ -42,6 +44,35 @@ class DemoResult:
     report: ReportResult | None = None
     lint: LintResult | None = None
     outputs: dict[str, Path] = field(default_factory=dict)  # label → file or folder
+
+    def command_result(self) -> CommandResult:
+        """The result of `xlplan demo`: the files written and what each step found, under `demo`.
+
+        The sample's findings are part of the show, not a failure: they are counted in the
+        payload, and the demo exits 0 when every step ran.
+        """
+        same, compared = self.grade_agreement()
+        demo = {
+            "directory": str(self.directory),
+            "variant": self.variant,
+            "section_workbooks": len(self.section_files),
+            "check": {
+                "errors": sum(c.report.count(Severity.ERROR) for c in self.checked),
+                "warnings": sum(c.report.count(Severity.WARNING) for c in self.checked),
+                "files_with_errors": sum(1 for c in self.checked if not c.report.ok),
+            },
+            "grades": {
+                "computed": sum(1 for w in self.graded for g in w.grades if g.grade),
+                "same_as_self_grade": same,
+                "compared": compared,
+            },
+            "measures": len(self.consolidation.plan.measures) if self.consolidation else 0,
+            "projects": len(self.consolidation.plan.projects) if self.consolidation else 0,
+            "audit_findings": len(self.lint.findings) if self.lint else 0,
+        }
+        outputs = [Output(label, str(path)) for label, path in self.outputs.items()]
+        notes = list(self.report.notes) if self.report else []
+        return CommandResult("demo", outputs=outputs, payload_key="demo", payload=demo, notes=notes)
 
     def grade_agreement(self) -> tuple[int, int]:
         """(computed grades equal to the self-grade, measures with both) over all workbooks."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,12 +25,14 @@ from ..errors import UsageError, XlplanError
 from ..io.grade_sheet import GradeSheetInfo, write_graded_copy
 from ..io.xlsx.limits import DEFAULT_LIMITS, ReadLimits
 from .check import CheckedWorkbook, check_paths
+from .result import CommandResult, Output
 
 __all__ = [
     "GradeOutcome",
     "GradedWorkbook",
     "grade_checked",
     "grade_paths",
+    "grade_result",
     "grade_workbook",
     "graded_copy_targets",
     "grades_json",
@@ -229,3 +231,26 @@ def grades_json(graded: GradedWorkbook) -> dict[str, Any]:
             for g in graded.grades
         ]
     }
+
+
+def grade_result(outcomes: Sequence[GradeOutcome], written: Mapping[Path, Path]) -> CommandResult:
+    """The result of `xlplan grade`: each file's check findings and self-grade mismatches, the copies
+    written, and the grades of every graded file under `grades`.
+
+    :param written: the copy written for each graded file (source → copy).
+    """
+    files, grades, notes = [], [], []
+    for outcome in outcomes:
+        graded = outcome.graded
+        report = graded.report if graded else None
+        findings = list(report.findings) if report else []
+        if graded is not None:
+            findings += [f for f in graded.mismatch_findings() if f not in findings]
+            grades.append({"path": str(outcome.path), **grades_json(graded)})
+        else:
+            notes.append(f"{outcome.path}: {outcome.problem}")
+        section = graded.book.section if graded and graded.book else ""
+        status = "graded" if graded else "not-graded"
+        files.append(FileReport(str(outcome.path), findings, graded is None, status, section))
+    outputs = [Output("graded-copy", str(target)) for target in written.values()]
+    return CommandResult("grade", files, outputs, payload_key="grades", payload=grades, notes=notes)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..core.audit import audit_plan
 from ..core.audit.context import AuditRules
-from ..core.enums import Grade
+from ..core.enums import Grade, Severity
 from ..core.findings import FileReport, Finding
 from ..core.fiscal import fy_label
 from ..core.grading import MeasureGrade, grade_plan
@@ -22,6 +22,7 @@ from ..core.model import Plan
 from ..errors import UsageError
 from ..io.lint_rules import load_rule_set
 from ..io.master_reader import read_master
+from .result import CommandResult
 
 __all__ = ["LintResult", "lint_master", "lint_plan"]
 
@@ -41,6 +42,16 @@ class LintResult:
     def report(self) -> FileReport:
         """The findings as one file report, the shape `xlplan check` prints."""
         return FileReport(self.path, list(self.findings))
+
+    def command_result(self) -> CommandResult:
+        """The result of `xlplan lint`: the master's findings; warnings fail the run (exit 1)."""
+        lint = {
+            "fiscal_year": self.plan.evaluated_fy,
+            "measures": len(self.plan.measures),
+            "previous": self.previous.evaluated_fy if self.previous else None,
+            "skipped_codes": sorted(self.skipped_codes),
+        }
+        return CommandResult("lint", [self.report], payload_key="lint", payload=lint, fail_on=Severity.WARNING)
 
 
 def lint_plan(
@@ -126,4 +137,4 @@ def lint_master(
         previous=old,
         skip=skip,
     )
-    return LintResult(str(path), master.plan, grades, findings, old, tuple(skip))
+    return LintResult(str(path), master.plan, grades, findings, old, tuple(str(code) for code in skip))

@@ -28,6 +28,7 @@ from ..report.html import render_html
 from ..report.pdf_engine import SKIPPED_NOTE, PdfChoice, choose_pdf_engine
 from ..report.view import report_view
 from .lint import LintResult, lint_master
+from .result import CommandResult, Output
 
 __all__ = ["CARDS_FILE", "REPORT_FILE", "ReportResult", "build_report", "pdf_choice", "report_master"]
 
@@ -46,6 +47,26 @@ class ReportResult:
     metadata: Path | None = None  # the open data's metadata.json (license, source, columns, units)
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what was skipped and how to get it (the PDF)
+
+    def command_result(self, lint: LintResult) -> CommandResult:
+        """The result of `xlplan report`: the audit findings on the master (warnings do not fail a
+        report), the files of the pack, and the pack under `report`."""
+        outputs = [Output("html", str(self.html))]
+        if self.pdf:
+            outputs.append(Output("pdf", str(self.pdf)))
+        outputs += [Output(f"csv:{name}", str(path)) for name, path in self.csv.items()]
+        if self.metadata:
+            outputs.append(Output("metadata", str(self.metadata)))
+        pack = {
+            "directory": str(self.directory),
+            "html": str(self.html),
+            "pdf": str(self.pdf) if self.pdf else None,
+            "csv": {name: str(path) for name, path in self.csv.items()},
+            "fiscal_year": lint.plan.evaluated_fy,
+        }
+        return CommandResult(
+            "report", [lint.report], outputs, payload_key="report", payload=pack, notes=list(self.notes)
+        )
 
 
 def pdf_choice(pdf: PdfChoice | bool) -> PdfChoice:

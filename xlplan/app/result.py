@@ -2,8 +2,9 @@
 
 A `CommandResult` holds typed findings (a `Code` enum each, so a flag such as "has a formula
 form on the workbook's 入力チェック sheet" can be derived from the code), grouped by the file
-they point at (one `core.findings.FileReport` per file); the outputs written; the command's own payload under one key; and the level at
-which findings fail the run (errors; `lint`: warnings). Nothing downstream parses strings.
+they point at (one `core.findings.FileReport` per file); the outputs written; the command's
+own payload under one key; and the level at which findings fail the run (errors; `lint`:
+warnings). Nothing downstream parses strings.
 
 The JSON envelope (`envelope`) is the one shape `--json` prints for every command, success or
 failure; `xlplan/schemas/result.schema.json` describes it and a test validates every command
@@ -154,6 +155,7 @@ def envelope(result: CommandResult, *, lang: str = "ja") -> dict[str, Any]:
             {
                 "path": file.path,
                 "status": file.status,
+                "skipped": file.skipped,
                 "section": file.section,
                 "ok": file.ok,
                 "errors": file.count(Severity.ERROR),

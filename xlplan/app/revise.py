@@ -40,6 +40,7 @@ from ..io.master_reader import Master, read_master
 from ..io.master_writer import MasterContent, write_master
 from ..io.rules_file import load_rules
 from .prefill import write_section_workbooks
+from .result import CommandResult, Output, files_of
 
 __all__ = ["ReviseResult", "next_version", "revise", "write_changes_template"]
 
@@ -62,6 +63,48 @@ class ReviseResult:
     def ok(self) -> bool:
         """True when nothing was refused (no error finding); only then are outputs written."""
         return not any(f.severity is Severity.ERROR for f in self.findings)
+
+    def command_result(self, master: Path, changes: Path | None = None) -> CommandResult:
+        """The result of `xlplan revise`: findings under the file they point at (the changes workbook
+        when they name none), the files written, and the revision under `revision`.
+
+        :param master: the master revised.
+        :param changes: the changes workbook HQ filled in, if any.
+        """
+        new = self.revision.plan
+        inputs = [str(master)] + ([str(changes)] if changes else [])
+        files = files_of(self.findings, order=inputs, default=str(changes or master))
+        revision = {
+            "from_version": self.old.version,
+            "to_version": new.version,
+            "fiscal_year": new.evaluated_fy,
+            "comparison": [
+                {
+                    "kind": str(r.kind),
+                    "measure_id": r.measure_id,
+                    "name": r.name,
+                    "kpi_id": r.kpi_id,
+                    "item": r.item,
+                    "old": r.old,
+                    "new": r.new,
+                    "reason": r.reason,
+                }
+                for r in self.revision.comparison
+            ],
+            "proposals": [
+                {
+                    "measure_id": d.proposal.measure_id,
+                    "from_stage": d.proposal.from_stage.value,
+                    "to_stage": d.proposal.to_stage.value,
+                    "rule": str(d.proposal.rule),
+                    "decision": d.decision.value if d.decision else None,
+                }
+                for d in self.decisions
+            ],
+            "section_workbooks": len(self.sections),
+        }
+        outputs = [Output(kind, str(path)) for kind, path in self.outputs.items()]
+        return CommandResult("revise", files, outputs, payload_key="revision", payload=revision)
 
 
 def next_version(current: str, wanted: str | None = None) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from types import TracebackType
 
@@ -14,13 +12,21 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from ..app.consolidate import ConsolidationResult, consolidate
+from ..core.enums import Severity
 from ..core.fiscal import fy_label
 from ..errors import shown_text
-from .options import FiscalYear, jobs_option, json_option, rules_option
+from .i18n import tr, words
+from .options import FiscalYear, jobs_option, output_options, rules_option
+from .output import emit, print_by_code
+from .render import print_reports
 
 __all__ = ["consolidate_command"]
 
 LONG_RUN = 200  # files: above this a progress bar is drawn even when stderr is not a terminal
+
+
+# the phases `consolidate` reports, in English
+_PHASES = {"読み込み": "reading", "検証": "checking", "統合": "merging", "書き出し": "writing"}
 
 
 class _Bar:
@@ -32,6 +38,7 @@ class _Bar:
         self.task: TaskID | None = None
 
     def phase(self, label: str, total: int | None = None) -> None:
+        label = words(label, _PHASES.get(label, label))
         if self.progress is None:
             if not (self.console.is_terminal or (total or 0) >= LONG_RUN):
                 return
@@ -62,36 +69,73 @@ class _Bar:
             self.progress.stop()
 
 
-@click.command("consolidate")
+@click.command(
+    "consolidate",
+    help=tr(
+        "課所室の様式（ファイルかフォルダ）を統合して計画のマスター（第2.x版）を書き出します。"
+        "入力にエラーがあっても書き出し、指摘はマスターの「検証結果」シートと、ファイルごとの一覧・コード別の件数に示します。",
+        "Merge section workbooks (files or folders) into the master plan (第2.x版). The master is written even "
+        "when an input has errors; its 検証結果 sheet, the per-file tables and the count by code list the findings.",
+    ),
+)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="書き出すマスター（.xlsx）。一時ファイルに書いてから置き換えます。",
+    help=tr(
+        "書き出すマスター（.xlsx）。一時ファイルに書いてから置き換えます。",
+        "The master to write (.xlsx), written to a temporary file first, then put in place.",
+    ),
 )
-@click.option("--plan-version", default=None, help="マスターの版（例: 2.1 → 第2.1版）。省略時は様式に記録された版。")
-@click.option("--fiscal-year", type=FiscalYear(), default=None, help="評価する年度（省略時は提出ブックの年度）。例: R6")
+@click.option(
+    "--plan-version",
+    default=None,
+    help=tr(
+        "マスターの版（例: 2.1 → 第2.1版）。省略時は様式に記録された版。",
+        "The master's version (2.1 → 第2.1版). Default: the one the workbooks record.",
+    ),
+)
+@click.option(
+    "--fiscal-year",
+    type=FiscalYear(),
+    default=None,
+    help=tr(
+        "評価する年度（省略時は提出ブックの年度）。例: R6",
+        "The evaluated fiscal year (default: the workbooks'). E.g. R6",
+    ),
+)
 @click.option(
     "--roster",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
-    help="提出を求める課所室の名簿（1行1課所室のテキスト・CSV、またはA列に並べた .xlsx）。未提出を一覧にします。",
+    help=tr(
+        "提出を求める課所室の名簿（1行1課所室のテキスト・CSV、またはA列に並べた .xlsx）。未提出を一覧にします。",
+        "Roster of the sections expected to reply (text or CSV, one a line, or .xlsx column A); lists who is missing.",
+    ),
 )
 @click.option(
     "--previous",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
-    help="前回のマスター。施策の並びを引き継ぎ、どの課所室も提出しなかった施策を一覧にします。",
+    help=tr(
+        "前回のマスター。施策の並びを引き継ぎ、どの課所室も提出しなかった施策を一覧にします。",
+        "The previous master: its order of measures is kept; measures no section returned are listed.",
+    ),
 )
 @rules_option
-@click.option("--no-cards", is_flag=True, help="施策カード（印刷用）を作りません（大量の施策で時間を節約）。")
+@click.option(
+    "--no-cards",
+    is_flag=True,
+    help=tr(
+        "施策カード（印刷用）を作りません（大量の施策で時間を節約）。",
+        "Do not write the printable measure cards (saves time with many measures).",
+    ),
+)
 @jobs_option
-@json_option
-@click.pass_context
+@output_options
 def consolidate_command(
-    ctx: click.Context,
     paths: tuple[Path, ...],
     output: Path,
     plan_version: str | None,
@@ -101,15 +145,12 @@ def consolidate_command(
     rules_path: Path | None,
     no_cards: bool,
     jobs: int | None,
-    as_json: bool,
-) -> None:
-    """Merge section workbooks (files or folders) into the master plan.
-
-    Exit 0 when no input has an error and nothing conflicts, 1 otherwise (the master is
-    written either way; 検証結果 lists every finding), 2 for a wrong command line.
-    """
+    fmt: str,
+    lang: str,
+) -> int:
+    """Merge section workbooks (files or folders) into the master plan."""
     with _Bar(Console(stderr=True)) as bar:
-        result = consolidate(
+        consolidated = consolidate(
             paths,
             output,
             plan_version=plan_version,
@@ -121,47 +162,74 @@ def consolidate_command(
             jobs=jobs,
             progress=bar,
         )
-    if as_json:
-        click.echo(json.dumps(result.summary(), ensure_ascii=False, indent=2))
-    else:
-        # Piped or captured output is not cut at 80 columns: file names and cells stay on one line.
-        print_summary(result, Console(file=sys.stdout, width=None if sys.stdout.isatty() else 200))
-    ctx.exit(0 if result.ok else 1)
+    result = consolidated.command_result()
+
+    def tables(console: Console) -> None:
+        with_findings = [f for f in result.files if f.findings]
+        if with_findings:
+            print_reports(with_findings, console, lang=lang)
+        print_by_code(result, console, lang)
+        print_summary(consolidated, console, lang)
+
+    return emit(result, fmt=fmt, lang=lang, human=tables)
 
 
-def print_summary(result: ConsolidationResult, console: Console) -> None:
+def print_summary(result: ConsolidationResult, console: Console, lang: str = "ja") -> None:
     """What a person reads after consolidating: counts, conflicts, who is missing, where the master is."""
-    summary = result.summary()
     plan = result.plan
-    inputs = summary["inputs"]
+    skipped = len(result.inputs) - result.merged
+    with_errors = sum(1 for i in result.inputs if not i.ok)
+    warnings = sum(1 for f in result.findings if f.severity is Severity.WARNING)
     console.print(f"[bold]{escape(plan.name)} 第{escape(plan.version)}版[/bold]（{fy_label(plan.evaluated_fy)}）")
     console.print(
-        f"提出ファイル {inputs['files']} 件（統合 {inputs['merged']}・読み飛ばし {inputs['skipped']}・"
-        f"エラーあり {inputs['with_errors']}）、施策 {summary['measures']}、予算事業 {summary['projects']}"
+        words(
+            f"提出ファイル {len(result.inputs)} 件（統合 {result.merged}・読み飛ばし {skipped}・"
+            f"エラーあり {with_errors}）、施策 {len(plan.measures)}、予算事業 {len(plan.projects)}",
+            f"{len(result.inputs)} file(s) ({result.merged} merged, {skipped} skipped, {with_errors} with errors), "
+            f"{len(plan.measures)} measures, {len(plan.projects)} budget projects",
+        )
     )
-    console.print(f"エラー {summary['errors']} 件・警告 {summary['warnings']} 件（一覧はマスターの「検証結果」シート）")
+    console.print(
+        words(
+            f"エラー {result.errors} 件・警告 {warnings} 件（一覧はマスターの「検証結果」シート）",
+            f"{result.errors} error(s), {warnings} warning(s) (listed on the master's 検証結果 sheet)",
+        )
+    )
     if result.conflicts:
-        table = Table(title=f"競合 {len(result.conflicts)} 件（同じ施策・事業で値が異なる）", show_header=True)
-        for title in ("場所", "列", "値", "もう一方", "その値"):
+        table = Table(
+            title=words(
+                f"競合 {len(result.conflicts)} 件（同じ施策・事業で値が異なる）",
+                f"{len(result.conflicts)} conflict(s) (one measure or project, different values)",
+            ),
+            show_header=True,
+        )
+        for title in words("場所|列|値|もう一方|その値", "cell|column|value|other|its value").split("|"):
             table.add_column(title, overflow="fold")
-        for row in summary["conflicts"][:30]:
-            other_file, _, other_cell = row["other"].partition("!")
+        for finding in result.conflicts[:30]:
+            params = dict(finding.params)
             table.add_row(
                 *(
                     escape(shown_text(text))
                     for text in (
-                        f"{Path(row['file']).name}!{row['sheet']}!{row['cell']}",
-                        row["column"],
-                        row["value"],
-                        f"{Path(other_file).name}!{other_cell}",
-                        row["other_value"],
+                        f"{Path(finding.file).name}!{finding.address}",
+                        finding.column,
+                        finding.value,
+                        params.get("other", ""),
+                        params.get("other_value", ""),
                     )
                 )
             )
         console.print(table)
     if result.missing_sections:
-        console.print(f"未提出の課所室 {len(result.missing_sections)}: " + escape("、".join(result.missing_sections)))
+        console.print(
+            words("未提出の課所室", "Sections that did not reply")
+            + f" {len(result.missing_sections)}: "
+            + escape("、".join(result.missing_sections))
+        )
     if result.not_returned:
         gone = escape("、".join(result.not_returned))
-        console.print(f"前回マスターにあり今回提出のない施策 {len(result.not_returned)}: {gone}")
-    console.print(f"マスターを書き出しました: {escape(shown_text(str(result.output)))}")
+        console.print(
+            words("前回マスターにあり今回提出のない施策", "Measures of the previous master nobody returned")
+            + f" {len(result.not_returned)}: {gone}"
+        )
+    console.print(words("マスターを書き出しました: ", "Master written: ") + escape(shown_text(str(result.output))))

@@ -12,10 +12,19 @@ from ..app.demo import DemoResult, run_demo
 from ..core.enums import Basis, Severity
 from ..report.pdf_engine import PdfChoice
 from ..sample import AS_PUBLISHED, VARIANTS, WORKED
-from .options import pdf_options
+from .i18n import tr, words
+from .options import output_options, pdf_options
+from .output import emit
 
 
-@click.command()
+@click.command(
+    help=tr(
+        "同梱のサンプル計画（秋田市 令和6年度、68施策）で一連の業務を実行します。"
+        "LibreOffice も Excel もなければ施策カードのPDF以外を書き出し、注意を表示します（終了コード0）。",
+        "Run the bundled sample plan (秋田市 令和6年度, 68 measures) through the whole job. Without LibreOffice "
+        "or Excel everything but the cards PDF is written, with a note (exit 0).",
+    )
+)
 @click.option(
     "-o",
     "--output",
@@ -23,7 +32,7 @@ from .options import pdf_options
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("xlplan-demo"),
     show_default=True,
-    help="出力先フォルダ。",
+    help=tr("出力先フォルダ。", "Output folder."),
 )
 @pdf_options
 @click.option(
@@ -31,17 +40,30 @@ from .options import pdf_options
     type=click.Choice(VARIANTS),
     default=WORKED,
     show_default=True,
-    help="as-published: 監査報告書に書かれていることだけ。worked: 転記者が工程・指標区分などを補った版。",
+    help=tr(
+        "as-published: 監査報告書に書かれていることだけ。worked: 転記者が工程・指標区分などを補った版。",
+        "as-published: only what the audit report says. worked: with the milestones and KPI types the "
+        "transcriber added.",
+    ),
 )
-def demo(directory: Path, pdf: PdfChoice, variant: str) -> None:
-    """Run the bundled sample plan (秋田市 令和6年度, 68 measures) through the whole job.
-
-    Without LibreOffice or Excel everything but the cards PDF is written, with a note (exit 0).
-    """
+@output_options
+def demo(directory: Path, pdf: PdfChoice, variant: str, fmt: str, lang: str) -> int:
+    """Run the bundled sample plan (秋田市 令和6年度, 68 measures) through the whole job."""
     console = Console(stderr=True)
     started = time.perf_counter()
-    with console.status("課所室別の調査票を作成しています…") as status:
-        result = run_demo(directory, pdf=pdf, progress=lambda step: status.update(f"実行中: {step}"), variant=variant)
+    with console.status(words("課所室別の調査票を作成しています…", "Writing the section workbooks…")) as status:
+        result = run_demo(
+            directory,
+            pdf=pdf,
+            progress=lambda step: status.update(words(f"実行中: {step}", f"Running: {step}")),
+            variant=variant,
+        )
+    command = result.command_result()
+    return emit(command, fmt=fmt, lang=lang, human=lambda _: _print(result, directory, variant, started))
+
+
+def _print(result: DemoResult, directory: Path, variant: str, started: float) -> None:
+    """What the demo did, step by step (Japanese: the sample is a Japanese city's plan)."""
     errors = sum(c.report.count(Severity.ERROR) for c in result.checked)
     warnings = sum(c.report.count(Severity.WARNING) for c in result.checked)
     failed = [c for c in result.checked if not c.report.ok]
@@ -57,10 +79,10 @@ def demo(directory: Path, pdf: PdfChoice, variant: str) -> None:
     click.echo(f"  進捗評価: {graded} 施策を算定、自己評価と一致 {same}/{compared} 施策")
     click.echo(_grade_caveat(result))
     if result.consolidation is not None:
-        summary = result.consolidation.summary()
-        total = result.consolidation.plan.budget_total()
+        plan = result.consolidation.plan
+        total = plan.budget_total()
         click.echo(
-            f"  集約: 施策 {summary['measures']}、予算事業 {summary['projects']}、"
+            f"  集約: 施策 {len(plan.measures)}、予算事業 {len(plan.projects)}、"
             f"当初予算 {total.initial:,} 千円・決算 {total.settlement:,} 千円（共通事業は1回だけ計上）"
         )
     if result.lint is not None:

@@ -6,39 +6,89 @@ from pathlib import Path
 
 import click
 
+from ..app.result import CommandResult, Output
 from ..excel.build import HqOptions, write_hq_workbook
-from .options import FiscalYear
+from .i18n import tr, words
+from .options import FiscalYear, output_options
+from .output import emit
 
 
-@click.group()
+@click.group(help=tr("本部用のマクロ有効ブック（xlwings）を扱います。", "The HQ control workbook (xlwings macros)."))
 def excel() -> None:
-    """本部用のマクロ有効ブック（xlwings）を扱います。"""
+    """The HQ control workbook (xlwings macros)."""
 
 
-@excel.command()
+@excel.command(
+    help=tr(
+        "本部用ブック xlplan_hq.xlsm と、Excel から呼ばれるモジュール xlplan_hq.py を DIR に書き出します。"
+        "2つのファイルはこの名前のまま同じフォルダに置いてください。",
+        "Write the HQ control workbook xlplan_hq.xlsm and the module xlplan_hq.py into DIR. Keep both "
+        "side by side and under these names.",
+    )
+)
 @click.argument("folder", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--interpreter",
     default="",
-    help="Excel から起動する python.exe（xlwings.conf の Interpreter_Win）。省略時は Windows ではこの Python、"
-    "それ以外では python。",
+    help=tr(
+        "Excel から起動する python.exe（xlwings.conf の Interpreter_Win）。省略時は Windows ではこの Python、"
+        "それ以外では python。",
+        "The python.exe Excel starts (Interpreter_Win of xlwings.conf). Default: this Python on Windows, else python.",
+    ),
 )
 @click.option(
-    "--pythonpath", default="", help="xlplan を pip で入れていない場合、そのフォルダ（xlwings.conf の PYTHONPATH）。"
+    "--pythonpath",
+    default="",
+    help=tr(
+        "xlplan を pip で入れていない場合、そのフォルダ（xlwings.conf の PYTHONPATH）。",
+        "Where xlplan is when it was not installed with pip (PYTHONPATH of xlwings.conf).",
+    ),
 )
 @click.option(
-    "--input", "input_", default="提出", show_default=True, help="「入力」欄の初期値（提出された様式のフォルダ）。"
+    "--input",
+    "input_",
+    default="提出",
+    show_default=True,
+    help=tr(
+        "「入力」欄の初期値（提出された様式のフォルダ）。",
+        "The 入力 field's first value (the folder of returned workbooks).",
+    ),
 )
-@click.option("--output", default="", help="「出力」欄の初期値（集約で書き出すマスターなど）。")
-@click.option("--plan-version", default="", help="「計画の版」欄の初期値（例: 2.1）。")
-@click.option("--fiscal-year", type=FiscalYear(), default=None, help="「年度」欄の初期値。例: 2024、R6、令和6年度")
+@click.option(
+    "--output",
+    default="",
+    help=tr(
+        "「出力」欄の初期値（集約で書き出すマスターなど）。", "The 出力 field's first value (the master to write...)."
+    ),
+)
+@click.option(
+    "--plan-version",
+    default="",
+    help=tr("「計画の版」欄の初期値（例: 2.1）。", "The 計画の版 field's first value (e.g. 2.1)."),
+)
+@click.option(
+    "--fiscal-year",
+    type=FiscalYear(),
+    default=None,
+    help=tr("「年度」欄の初期値。例: 2024、R6、令和6年度", "The 年度 field's first value. E.g. 2024, R6, 令和6年度"),
+)
 @click.option(
     "--vba-from",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
-    help="VBAプロジェクトをこの .xlsm から取ります（署名済みのものを使う場合）。省略時は xlwings 同梱のもの。",
+    help=tr(
+        "VBAプロジェクトをこの .xlsm から取ります（署名済みのものを使う場合）。省略時は xlwings 同梱のもの。",
+        "Take the VBA project from this .xlsm (a signed one). Default: the one shipped with xlwings.",
+    ),
 )
-@click.option("--force", is_flag=True, help="既存の xlplan_hq.xlsm / xlplan_hq.py を置き換えます。")
+@click.option(
+    "--force",
+    is_flag=True,
+    help=tr(
+        "既存の xlplan_hq.xlsm / xlplan_hq.py を置き換えます。", "Replace an existing xlplan_hq.xlsm / xlplan_hq.py."
+    ),
+)
+@output_options
 def init(
     folder: Path,
     interpreter: str,
@@ -49,7 +99,9 @@ def init(
     fiscal_year: int | None,
     vba_from: Path | None,
     force: bool,
-) -> None:
+    fmt: str,
+    lang: str,
+) -> int:
     """Write the HQ control workbook xlplan_hq.xlsm and the module xlplan_hq.py into DIR.
 
     Keep both files side by side and under these names: the workbook's 実行 button runs
@@ -65,7 +117,19 @@ def init(
         vba_from=vba_from,
     )
     written = write_hq_workbook(folder, options, force=force)
-    click.echo(f"本部用ブックを書き出しました: {written.workbook}")
-    click.echo(f"Excel から呼ばれるモジュール: {written.module}（同じフォルダに置いたまま使います）")
-    signed = "（署名付き）" if written.signed else ""
-    click.echo(f"VBA の取得元: {written.vba_source}{signed}")
+    result = CommandResult(
+        "excel", outputs=[Output("hq-workbook", str(written.workbook)), Output("hq-module", str(written.module))]
+    )
+
+    def lines(_: object) -> None:
+        click.echo(words("本部用ブックを書き出しました: ", "HQ workbook written: ") + str(written.workbook))
+        click.echo(
+            words(
+                f"Excel から呼ばれるモジュール: {written.module}（同じフォルダに置いたまま使います）",
+                f"Module Excel calls: {written.module} (keep it in the same folder)",
+            )
+        )
+        signed = words("（署名付き）", " (signed)") if written.signed else ""
+        click.echo(words("VBA の取得元: ", "VBA taken from: ") + f"{written.vba_source}{signed}")
+
+    return emit(result, fmt=fmt, lang=lang, human=lines)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import click
@@ -14,114 +13,127 @@ from ..app.grade import (
     GradedWorkbook,
     GradeOutcome,
     grade_paths,
+    grade_result,
     graded_copy_targets,
-    grades_json,
     write_graded_workbook,
 )
 from ..errors import UsageError, XlplanError
 from ..io.input_guard import refuse_overwriting_inputs
 from ..io.rules_file import load_rules
 from ..io.xlsx.limits import ReadLimits
-from .options import FiscalYear, jobs_option, json_option, limit_options, rules_option
+from .i18n import tr, words
+from .options import FiscalYear, jobs_option, limit_options, output_options, rules_option
+from .output import emit
 
 _GRADE_STYLE = {"A": "bold green", "B": "bold blue", "C": "bold yellow", "D": "bold red"}
 
 
-@click.command()
+@click.command(
+    help=tr(
+        "課所室の様式（ファイルかフォルダ）の施策ごとに評価（A〜D）を算定し、根拠を日本語で示します。"
+        "-o を付けると「評価」シートを加えたコピーを書き出します（元のファイルは変更しません）。",
+        "Grade every measure of section workbooks (files or folders; A–D, with a Japanese trace). With -o, "
+        "writes a copy of each with a 評価 sheet; the inputs are never modified.",
+    )
+)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path),
     default=None,
-    help="算定評価・根拠・自己評価との差異を「評価」シートに加えたコピーの書き出し先フォルダ"
-    "（1ファイルだけのときは .xlsx のファイル名も可）。元のファイルは変更しません。",
+    help=tr(
+        "算定評価・根拠・自己評価との差異を「評価」シートに加えたコピーの書き出し先フォルダ"
+        "（1ファイルだけのときは .xlsx のファイル名も可）。元のファイルは変更しません。",
+        "Folder for copies with a 評価 sheet (computed grade, trace, difference from the self-grade); for a "
+        "single file, an .xlsx name. The inputs are never modified.",
+    ),
 )
-@json_option
+@output_options
 @rules_option
 @click.option(
     "--fiscal-year",
     type=FiscalYear(),
     default=None,
-    help="評価する年度（省略時はブックに記録された年度）。例: 2024、R6、令和6年度",
+    help=tr(
+        "評価する年度（省略時はブックに記録された年度）。例: 2024、R6、令和6年度",
+        "The evaluated fiscal year (default: the workbook's). E.g. 2024, R6, 令和6年度",
+    ),
 )
 @click.option(
     "--evaluation-date",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
-    help="スケジュールを判定する評価基準日（YYYY-MM-DD）。省略時は年度末（3月31日）。",
+    help=tr(
+        "スケジュールを判定する評価基準日（YYYY-MM-DD）。省略時は年度末（3月31日）。",
+        "The day milestones are judged at (YYYY-MM-DD). Default: the end of the fiscal year (31 March).",
+    ),
 )
 @limit_options
 @jobs_option
-@click.pass_context
 def grade(
-    ctx: click.Context,
     paths: tuple[Path, ...],
     output: Path | None,
-    as_json: bool,
+    fmt: str,
+    lang: str,
     rules_path: Path | None,
     fiscal_year: int | None,
     evaluation_date: dt.datetime | None,
     limits: ReadLimits,
     jobs: int | None,
-) -> None:
-    """Grade every measure of section workbooks (files or folders; A–D, with a Japanese trace).
-
-    All files are graded in one run, read in parallel like `check`. With -o DIR, writes a copy
-    of each with a 評価 sheet into DIR (for a single FILE, -o may name the .xlsx); the inputs
-    are never modified. Exit 0 when every file was graded, 1 when one could not be.
-    """
+) -> int:
+    """Grade every measure of section workbooks (files or folders; A–D, with a Japanese trace)."""
     single = len(paths) == 1 and paths[0].is_file()
     to_file = single and output is not None and output.suffix.lower() in (".xlsx", ".xlsm")
     if output is not None:  # a copy (or -o itself) never replaces an input file or the rules
         refuse_overwriting_inputs([*(p for p in paths if not p.is_dir()), rules_path], files=[output])
     if output is not None and not to_file and output.exists() and not output.is_dir():
-        raise UsageError(f"-o {output} はフォルダではありません。コピーの書き出し先フォルダを指定してください。")
+        raise UsageError(
+            f"-o {output} はフォルダではありません。コピーの書き出し先フォルダを指定してください。",
+            english=f"-o {output} is not a folder. Give the folder the copies go to.",
+        )
     rules = load_rules(rules_path)
     day = evaluation_date.date() if evaluation_date else None
     outcomes = grade_paths(paths, rules, fiscal_year=fiscal_year, evaluation_date=day, jobs=jobs, limits=limits)
     if single and outcomes[0].graded is None:
         raise XlplanError(outcomes[0].problem)
     graded = [o.graded for o in outcomes if o.graded is not None]
+    written: dict[Path, Path] = {}
     if output is not None:
         targets = {graded[0].path: output} if to_file else graded_copy_targets([g.path for g in graded], output)
         for workbook in graded:
-            write_graded_workbook(workbook, targets[workbook.path])
-    if single:
-        _report_one(graded[0], as_json)
-    else:
-        _report_many(outcomes, as_json)
-    if output is not None:
-        click.echo(f"評価シートを加えたコピーを書き出しました: {output}（{len(graded)} 件）", err=as_json)
-    for workbook in graded:
-        if workbook.errors:
-            click.echo(
-                f"注意: {workbook.path} には xlplan check のエラーが {workbook.errors} 件あります。"
-                "誤りのある値は空欄として評価しました（xlplan check で確認してください）。",
-                err=True,
+            written[workbook.path] = write_graded_workbook(workbook, targets[workbook.path])
+    result = grade_result(outcomes, written)
+
+    def tables(console: Console) -> None:
+        if single:
+            _print(graded[0], console)
+        else:
+            _report_many(outcomes, console)
+        if output is not None:
+            console.print(
+                words(
+                    f"評価シートを加えたコピーを書き出しました: {output}（{len(graded)} 件）",
+                    f"Copies with a 評価 sheet written: {output} ({len(graded)})",
+                )
             )
-    ctx.exit(0 if all(o.graded is not None for o in outcomes) else 1)
+        for workbook in graded:
+            if workbook.errors:
+                console.print(
+                    words(
+                        f"注意: {workbook.path} には xlplan check のエラーが {workbook.errors} 件あります。"
+                        "誤りのある値は空欄として評価しました（xlplan check で確認してください）。",
+                        f"Note: {workbook.path} has {workbook.errors} error(s) in xlplan check; the wrong values "
+                        "were graded as empty (see xlplan check).",
+                    ),
+                    markup=False,
+                )
+
+    return emit(result, fmt=fmt, lang=lang, human=tables)
 
 
-def _report_one(graded: GradedWorkbook, as_json: bool) -> None:
-    if as_json:
-        click.echo(json.dumps(grades_json(graded), ensure_ascii=False, indent=2))
-    else:
-        _print(graded, Console())
-
-
-def _report_many(outcomes: list[GradeOutcome], as_json: bool) -> None:
+def _report_many(outcomes: list[GradeOutcome], console: Console) -> None:
     """One row per file (the grades per letter, mismatches); files that could not be graded."""
-    if as_json:
-        files = [
-            {"path": str(o.path), "errors": o.graded.errors, **grades_json(o.graded)}
-            if o.graded
-            else {"path": str(o.path), "problem": o.problem}
-            for o in outcomes
-        ]
-        click.echo(json.dumps({"files": files}, ensure_ascii=False, indent=2))
-        return
-    console = Console()
     table = Table(show_header=True, header_style="bold", expand=False)
     for title in ("ファイル", "課所室", "施策", "A", "B", "C", "D", "判定なし", "要確認", "check エラー"):
         table.add_column(title, overflow="fold", justify="left" if title in ("ファイル", "課所室") else "right")

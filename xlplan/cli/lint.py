@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 
@@ -11,78 +10,90 @@ from rich.console import Console
 from rich.table import Table
 
 from ..app.lint import lint_master
+from ..app.result import CommandResult
 from ..core.audit.catalog import AUDIT_CATALOG
-from ..core.enums import Severity
 from ..core.findings import Code
 from ..errors import UsageError
-from .options import FiscalYear, json_option, lang_option, rules_option
-from .render import print_reports, reports_json
+from .i18n import tr, words
+from .options import FiscalYear, output_options, rules_option, skip_option
+from .output import emit, print_csv
+from .render import SEVERITY_LABEL, print_reports
 
 __all__ = ["lint"]
 
-_SEVERITY = {Severity.ERROR: "エラー", Severity.WARNING: "警告", Severity.INFO: "情報"}
 
-
-@click.command()
+@click.command(
+    help=tr(
+        "マスターに監査の観点（監査意見5〜22）の点検を行います。終了コード1は警告以上の指摘があることを示します。",
+        "Run the auditor's checks (audit opinions 5–22) on a master plan. Exit 1 means a warning or error was found.",
+    )
+)
 @click.argument("master", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--previous",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
-    help="前年度のマスター。2年度続けての評価C・D、実績値の横ばい、段階の移行を確かめます。",
+    help=tr(
+        "前年度のマスター。2年度続けての評価C・D、実績値の横ばい、段階の移行を確かめます。",
+        "Last year's master: checks two years of C/D grades, flat actuals and stage moves.",
+    ),
 )
 @rules_option
-@click.option("--fiscal-year", type=FiscalYear(), default=None, help="評価する年度（省略時はマスターの年度）。")
-@json_option
-@lang_option
-@click.option("--skip", "skip_codes", multiple=True, metavar="CODE", help="このコードの点検を行いません（複数可）。")
-@click.option("--catalog", is_flag=True, help="点検項目の一覧（コード・区分・監査意見・内容）を表示して終了します。")
-@click.pass_context
+@click.option(
+    "--fiscal-year",
+    type=FiscalYear(),
+    default=None,
+    help=tr("評価する年度（省略時はマスターの年度）。", "The evaluated fiscal year (default: the master's)."),
+)
+@output_options
+@skip_option(lambda: (check.code for check in AUDIT_CATALOG))
+@click.option(
+    "--catalog",
+    is_flag=True,
+    help=tr(
+        "点検項目の一覧（コード・区分・監査意見・内容）を表示して終了します。",
+        "List the checks (code, severity, audit opinion, what it looks for) and exit.",
+    ),
+)
 def lint(
-    ctx: click.Context,
     master: Path | None,
     previous: Path | None,
     rules_path: Path | None,
     fiscal_year: int | None,
-    as_json: bool,
+    fmt: str,
     lang: str,
-    skip_codes: tuple[str, ...],
+    skip: set[Code],
     catalog: bool,
-) -> None:
-    """Run the auditor's checks (audit opinions 5–22) on a master plan.
-
-    Exit 0 when nothing needs a look, 1 when any warning or error was found, 2 for a wrong
-    command line. --json prints the shape of `xlplan check --json`.
-    """
+) -> int:
+    """Run the auditor's checks (audit opinions 5–22) on a master plan."""
     if catalog:
-        _print_catalog(as_json=as_json)
-        ctx.exit(0)
+        return _print_catalog(fmt, lang)
     if master is None:
-        raise UsageError("点検するマスター（xlplan consolidate の出力）を指定してください。例: xlplan lint master.xlsx")
-    known = {str(c.code) for c in AUDIT_CATALOG}
-    unknown = sorted(set(skip_codes) - known)
-    if unknown:
         raise UsageError(
-            f"--skip のコード {'、'.join(unknown)} はありません。xlplan lint --catalog で一覧を確認してください。"
+            "点検するマスター（xlplan consolidate の出力）を指定してください。例: xlplan lint master.xlsx",
+            english="Give the master to check (the output of xlplan consolidate). E.g. xlplan lint master.xlsx",
         )
-    result = lint_master(master, previous=previous, rules=rules_path, fiscal_year=fiscal_year, skip=skip_codes)
-    report = result.report
-    if as_json:
-        click.echo(reports_json([report], lang=lang))
-    else:
-        console = Console()
-        print_reports([report], console, lang=lang, show_info=True)
-        _print_counts(console, Counter(f.code for f in report.findings))
-    needs_look = any(f.severity is not Severity.INFO for f in report.findings)
-    ctx.exit(1 if needs_look else 0)
+    result = lint_master(master, previous=previous, rules=rules_path, fiscal_year=fiscal_year, skip=skip)
+    command = result.command_result()
+
+    def tables(console: Console) -> None:
+        print_reports(command.files, console, lang=lang, show_info=True)
+        _print_counts(console, Counter(f.code for f in result.findings))
+
+    return emit(command, fmt=fmt, lang=lang, human=tables)
 
 
 def _print_counts(console: Console, counts: Counter[Code]) -> None:
     if not counts:
-        console.print("監査観点の指摘はありません。")
+        console.print(words("監査観点の指摘はありません。", "No audit finding."))
         return
-    table = Table(title="監査観点ごとの件数", show_header=True, header_style="bold", expand=False)
-    for title in ("コード", "観点", "監査意見", "件数"):
+    table = Table(
+        title=words("監査観点ごとの件数", "Findings by audit check"),
+        show_header=True,
+        header_style="bold",
+        expand=False,
+    )
+    for title in words("コード|観点|監査意見|件数", "code|check|audit opinion|count").split("|"):
         table.add_column(title, overflow="fold")
     for check in AUDIT_CATALOG:
         if counts.get(check.code):
@@ -90,8 +101,8 @@ def _print_counts(console: Console, counts: Counter[Code]) -> None:
     console.print(table)
 
 
-def _print_catalog(*, as_json: bool) -> None:
-    """One line per check (tab-separated, greppable), or a JSON list."""
+def _print_catalog(fmt: str, lang: str) -> int:
+    """One line per check (tab-separated, greppable), a CSV, or the envelope with the checks under `checks`."""
     rows = [
         {
             "code": str(check.code),
@@ -103,10 +114,19 @@ def _print_catalog(*, as_json: bool) -> None:
         }
         for check in AUDIT_CATALOG
     ]
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    click.echo("コード\t区分\t監査意見\t観点\t基準値（[lint]）")
-    for check in AUDIT_CATALOG:
-        fields = (str(check.code), _SEVERITY[check.severity], check.opinion_label, check.title, check.threshold)
-        click.echo("\t".join(fields))
+    headers = words(
+        "コード|区分|監査意見|観点|基準値（[lint]）", "code|severity|audit opinion|check|threshold ([lint])"
+    )
+    lines = [
+        (str(c.code), SEVERITY_LABEL[lang][c.severity], c.opinion_label, c.title, c.threshold) for c in AUDIT_CATALOG
+    ]
+    if fmt == "csv":
+        print_csv(headers.split("|"), lines)
+        return 0
+
+    def tab_separated(_: Console) -> None:
+        click.echo(headers.replace("|", "\t"))
+        for line in lines:
+            click.echo("\t".join(line))
+
+    return emit(CommandResult("lint", payload_key="checks", payload=rows), fmt=fmt, lang=lang, human=tab_separated)

@@ -190,7 +190,8 @@ def jobs_option(function: F) -> F:
         default=None,
         help=tr(
             "読み込みに使うプロセス数。省略時は40件以上でCPUの数（最大8）、それ未満は1。1で並列読み込みをしません。",
-            "Processes reading the workbooks. Default: one per CPU (up to 8) from 40 files, else 1 (no parallel reading).",
+            "Processes reading the workbooks. Default: one per CPU (up to 8) from 40 files, else 1 (no parallel "
+            "reading).",
         ),
     )(function)
 

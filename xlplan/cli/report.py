@@ -5,16 +5,26 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from rich.console import Console
 
 from ..app.report import report_master
 from ..core.enums import Severity
 from ..report.pdf_engine import PdfChoice
-from .options import FiscalYear, pdf_options, rules_option
+from .i18n import tr, words
+from .options import FiscalYear, output_options, pdf_options, rules_option
+from .output import emit
 
 __all__ = ["report"]
 
 
-@click.command()
+@click.command(
+    help=tr(
+        "マスターから議会への報告資料（report.html、施策カードのPDF、オープンデータのCSV）を書き出します。"
+        "LibreOffice も Excel もなければ cards.pdf だけを作らずに注意を表示します（終了コード0）。",
+        "Write the council pack of a master plan: report.html, cards.pdf and open data (CSV). Without "
+        "LibreOffice or Excel the pack is written without cards.pdf, with a note (exit 0).",
+    )
+)
 @click.argument("master", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "-o",
@@ -22,17 +32,26 @@ __all__ = ["report"]
     "directory",
     type=click.Path(file_okay=False, path_type=Path),
     required=True,
-    help="出力先フォルダ（report.html、cards.pdf、CSVを書き出します）。",
+    help=tr(
+        "出力先フォルダ（report.html、cards.pdf、CSVを書き出します）。",
+        "Output folder (report.html, cards.pdf, CSV files).",
+    ),
 )
 @click.option(
     "--previous",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
-    help="前年度のマスター（2年度にわたる点検に使います）。",
+    help=tr("前年度のマスター（2年度にわたる点検に使います）。", "Last year's master (for the two-year checks)."),
 )
 @rules_option
-@click.option("--fiscal-year", type=FiscalYear(), default=None, help="評価する年度（省略時はマスターの年度）。")
+@click.option(
+    "--fiscal-year",
+    type=FiscalYear(),
+    default=None,
+    help=tr("評価する年度（省略時はマスターの年度）。", "The evaluated fiscal year (default: the master's)."),
+)
 @pdf_options
+@output_options
 def report(
     master: Path,
     directory: Path,
@@ -40,21 +59,28 @@ def report(
     rules_path: Path | None,
     fiscal_year: int | None,
     pdf: PdfChoice,
-) -> None:
-    """Write the council pack of a master plan: report.html, cards.pdf and open data (CSV).
+    fmt: str,
+    lang: str,
+) -> int:
+    """Write the council pack of a master plan: report.html, cards.pdf and open data (CSV)."""
+    pack, lint = report_master(master, directory, previous=previous, rules=rules_path, fiscal_year=fiscal_year, pdf=pdf)
+    result = pack.command_result(lint)
 
-    Without LibreOffice or Excel the pack is written without cards.pdf, with a note (exit 0).
-    """
-    result, lint = report_master(
-        master, directory, previous=previous, rules=rules_path, fiscal_year=fiscal_year, pdf=pdf
-    )
-    warnings = sum(1 for f in lint.findings if f.severity is Severity.WARNING)
-    infos = sum(1 for f in lint.findings if f.severity is Severity.INFO)
-    click.echo(f"報告書: {result.html}")
-    if result.pdf:
-        click.echo(f"施策カード（PDF）: {result.pdf}")
-    for name, path in result.csv.items():
-        click.echo(f"オープンデータ（{name}）: {path}")
-    click.echo(f'監査観点の指摘: 警告 {warnings} 件、情報 {infos} 件（xlplan lint "{master}" で詳細を表示）')
-    for note in result.notes:
-        click.echo(f"注意: {note}")
+    def lines(console: Console) -> None:
+        warnings, infos = result.count(Severity.WARNING), result.count(Severity.INFO)
+        say = click.echo
+        say(words("報告書: ", "Report: ") + str(pack.html))
+        if pack.pdf:
+            say(words("施策カード（PDF）: ", "Measure cards (PDF): ") + str(pack.pdf))
+        for name, path in pack.csv.items():
+            say(words(f"オープンデータ（{name}）: {path}", f"Open data ({name}): {path}"))
+        say(
+            words(
+                f'監査観点の指摘: 警告 {warnings} 件、情報 {infos} 件（xlplan lint "{master}" で詳細を表示）',
+                f'Audit findings: {warnings} warning(s), {infos} info(s) (details: xlplan lint "{master}")',
+            )
+        )
+        for note in pack.notes:
+            say(words("注意: ", "Note: ") + note)
+
+    return emit(result, fmt=fmt, lang=lang, human=lines)

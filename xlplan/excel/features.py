@@ -154,13 +154,12 @@ def consolidate_inputs(inputs: Sequence[Path], output: Path, *, version: str, fi
     """
     consolidate = _attribute("xlplan.app.consolidate", "consolidate", "集約")
     result = consolidate(list(inputs), output, plan_version=version or None, fiscal_year=fiscal_year)
-    summary = result.summary()
     return Consolidated(
         output=Path(result.output),
         version=str(result.plan.version),
         fiscal_year=int(result.plan.evaluated_fy),
-        files=int(summary["inputs"]["files"]),
-        merged=int(summary["inputs"]["merged"]),
+        files=len(result.inputs),
+        merged=int(result.merged),
         conflicts=len(result.conflicts),
         findings=tuple(result.findings),
         ok=bool(result.ok),

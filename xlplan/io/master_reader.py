@@ -37,7 +37,7 @@ from ..core.master.layout import (
 from ..core.model import Measure, Plan, RowSource
 from ..core.normalize import normalize_cell
 from ..core.tables import SectionWorkbook, SheetRows
-from ..errors import XlplanError
+from ..errors import WrongKindError, XlplanError
 from .xlsx.limits import MASTER_LIMITS, InputRefused
 from .xlsx.package import WorkbookParts, open_workbook
 
@@ -107,7 +107,10 @@ def read_master(path: Path) -> Master:
 
 def _read(path: Path, sha256: str, workbook: WorkbookParts) -> Master:
     if META_SHEET not in workbook.sheet_names:
-        raise XlplanError(f"{path} は xlplan のマスターではありません（管理用シート「{META_SHEET}」がありません）。")
+        raise WrongKindError(
+            f"{path} は xlplan のマスターではありません（管理用シート「{META_SHEET}」がありません）。",
+            english=f"{path} is not an xlplan master (it has no '{META_SHEET}' sheet).",
+        )
     meta = {
         str(r[0]).strip(): str(r[1]).strip()
         for r in workbook.scan_sheet(META_SHEET).rows()
@@ -115,7 +118,10 @@ def _read(path: Path, sha256: str, workbook: WorkbookParts) -> Master:
     }
     found = meta.get("master_format", "")
     if not is_master(meta):
-        raise XlplanError(f"{path} は xlplan のマスターではありません（課所室の様式か、別のブックです）。")
+        raise WrongKindError(
+            f"{path} は xlplan のマスターではありません（課所室の様式か、別のブックです）。",
+            english=f"{path} is not an xlplan master (a section workbook, or another workbook).",
+        )
     if found != MASTER_FORMAT_VERSION:
         raise XlplanError(
             f"{path} のマスター形式 {found} はこの xlplan では読めません（対応: {MASTER_FORMAT_VERSION}）。"
