@@ -72,10 +72,33 @@ def copy_folder(source: Path, target: Path) -> Path:
 
 
 def run_consolidate(*args: object) -> tuple[int, dict]:
-    """Run `xlplan consolidate --json ARGS…`; return the exit code and the printed summary."""
+    """Run `xlplan consolidate --json ARGS…`; return the exit code and the printed envelope."""
     result = CliRunner().invoke(cli, ["consolidate", "--json", *map(str, args)])
     assert result.exit_code in (0, 1), result.output
     return result.exit_code, json.loads(result.stdout)
+
+
+def inputs_of(document: dict) -> dict[str, int]:
+    """Files found, merged, skipped and with errors, from a consolidate envelope."""
+    found = [f for f in document["files"] if f["status"] != "related"]
+    merged = document["master"]["merged"]
+    with_errors = sum(1 for f in found if f["errors"])
+    return {
+        "files": document["master"]["files"],
+        "merged": merged,
+        "skipped": len(found) - merged,
+        "with_errors": with_errors,
+    }
+
+
+def conflicts_of(document: dict) -> list[dict[str, str]]:
+    """The consolidation-conflict findings of an envelope: where, the value, and the other cell and value."""
+    return [
+        {**{k: f[k] for k in ("file", "sheet", "cell", "column", "value")}, **f["params"]}
+        for file in document["files"]
+        for f in file["findings"]
+        if f["code"] == "consolidation-conflict"
+    ]
 
 
 def sheet_rows(path: Path, sheet: str) -> list[list[object]]:

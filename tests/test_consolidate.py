@@ -13,7 +13,15 @@ from click.testing import CliRunner
 from rich.console import Console
 
 from tests.conftest import sha256
-from tests.consolidate_helpers import copy_folder, run_consolidate, sample_master, sample_sections, sheet_rows
+from tests.consolidate_helpers import (
+    conflicts_of,
+    copy_folder,
+    inputs_of,
+    run_consolidate,
+    sample_master,
+    sample_sections,
+    sheet_rows,
+)
 from xlplan.app.consolidate import consolidate
 from xlplan.cli.consolidate import _Bar
 from xlplan.cli.main import cli
@@ -42,13 +50,15 @@ def test_the_sample_consolidates_and_its_inputs_stay_untouched(folder, tmp_path)
     master = tmp_path / "hq" / "第2.1版.xlsx"
     code, summary = run_consolidate(folder, "-o", master, "--plan-version", "2.1")
     assert code == 1  # the sample's own M-067 lacks its target: one error, the master is written anyway
-    assert summary["output"] == str(master)
-    assert summary["plan"] == {"name": "秋田市デジタル化推進計画2.0", "version": "2.1", "fiscal_year": 2024}
-    assert summary["inputs"] == {"files": 44, "merged": 44, "skipped": 0, "with_errors": 1}
-    assert (summary["measures"], summary["projects"], summary["errors"]) == (68, 47, 1)
-    assert (summary["conflicts"], summary["missing_sections"], summary["not_returned_measures"]) == ([], [], [])
-    assert summary["budget"]["initial"] == 640613
-    assert sum(summary["grades"].values()) == 68
+    plan = summary["master"]
+    assert summary["outputs"] == [{"kind": "master", "path": str(master)}]
+    assert (plan["name"], plan["version"], plan["fiscal_year"]) == ("秋田市デジタル化推進計画2.0", "2.1", 2024)
+    assert inputs_of(summary) == {"files": 44, "merged": 44, "skipped": 0, "with_errors": 1}
+    assert (plan["measures"], plan["projects"], summary["summary"]["errors"]) == (68, 47, 1)
+    assert summary["summary"]["by_code"]["kpi-target-missing"] == 1
+    assert (conflicts_of(summary), plan["missing_sections"], plan["not_returned_measures"]) == ([], [], [])
+    assert plan["budget"]["initial"] == 640613
+    assert sum(plan["grades"].values()) == 68
     assert {p.name: sha256(p) for p in folder.iterdir()} == before
     assert sorted(p.name for p in master.parent.iterdir()) == ["第2.1版.xlsx"]  # no temporary file left
 
@@ -58,7 +68,7 @@ def test_a_workbook_sent_twice_with_a_changed_value_is_a_conflict_naming_both_ce
     edit_workbook(folder / HQ_FILE, {"KPI!M3": 25.0}, target=resent)  # M-001-K1 実績値 22.6 → 25.0
     code, summary = run_consolidate(folder, "-o", tmp_path / "master.xlsx")
     assert code == 1
-    assert summary["conflicts"] == [
+    assert conflicts_of(summary) == [
         {
             "file": str(folder / HQ_FILE),
             "sheet": "KPI",
@@ -80,8 +90,9 @@ def test_a_workbook_sent_twice_with_a_changed_value_is_a_conflict_naming_both_ce
 def test_the_same_workbook_twice_unchanged_counts_everything_once(folder, tmp_path):
     shutil.copy(folder / HQ_FILE, folder / "zz_再送.xlsx")
     _, summary = run_consolidate(folder, "-o", tmp_path / "master.xlsx")
-    assert summary["conflicts"] == []
-    assert (summary["measures"], summary["projects"], summary["budget"]["initial"]) == (68, 47, 640613)
+    assert conflicts_of(summary) == []
+    plan = summary["master"]
+    assert (plan["measures"], plan["projects"], plan["budget"]["initial"]) == (68, 47, 640613)
     rows = sheet_rows(tmp_path / "master.xlsx", "検証結果")
     duplicates = [r for r in rows[2:] if r[5] == "consolidation-duplicate"]
     assert len(duplicates) > 10 and {Path(r[1]).name for r in duplicates} == {"zz_再送.xlsx"}
@@ -95,7 +106,7 @@ def test_roster_lists_who_sent_nothing(folder, tmp_path):
     rows = ["課所室", *names, "企画財政部情報統計課", "総務部契約課"]
     roster.write_text("\n".join(rows) + "\n", encoding="cp932")
     _, summary = run_consolidate(folder, "-o", tmp_path / "master.xlsx", "--roster", roster)
-    assert summary["missing_sections"] == ["企画財政部情報統計課", "総務部契約課"]
+    assert summary["master"]["missing_sections"] == ["企画財政部情報統計課", "総務部契約課"]
     plan = read_master(tmp_path / "master.xlsx").plan
     assert len(plan.measures) == 66  # two measures only 情報統計課 reports are gone
     assert plan.measure("M-004").summary == ""  # owned by 情報統計課: kept from 市民課's reference row
@@ -110,8 +121,8 @@ def test_measures_of_the_previous_master_that_nobody_returned(folder, tmp_path_f
     previous, _ = sample_master(tmp_path_factory)
     (folder / "43_教育委員会中央図書館明德館.xlsx").unlink()  # owns M-067 only
     _, summary = run_consolidate(folder, "-o", tmp_path / "master.xlsx", "--previous", previous)
-    assert summary["not_returned_measures"] == ["M-067"]
-    assert summary["plan"]["version"] == "2.0"  # the workbooks' own version when none is given
+    assert summary["master"]["not_returned_measures"] == ["M-067"]
+    assert summary["master"]["version"] == "2.0"  # the workbooks' own version when none is given
     rows = sheet_rows(tmp_path / "master.xlsx", "検証結果")
     [gone] = [r for r in rows if r[5] == "measure-not-returned"]
     assert (Path(gone[1]), gone[2], gone[3]) == (previous, "施策", "A69")  # its row in the previous master
@@ -133,7 +144,7 @@ def test_lock_files_masters_and_non_workbooks_are_skipped_with_a_note(folder, tm
         "skipped",
     )
     assert status["メモ.txt"] == "skipped"
-    assert summary["inputs"] == {"files": 48, "merged": 44, "skipped": 4, "with_errors": 2}
+    assert inputs_of(summary) == {"files": 48, "merged": 44, "skipped": 4, "with_errors": 2}
     rows = sheet_rows(tmp_path / "master.xlsx", "検証結果")
     notes = {Path(r[1]).name: (r[4], r[5]) for r in rows[2:] if r[3] == ""}
     assert notes["前回マスター.xlsx"] == ("情報", "file-is-master")
@@ -145,7 +156,7 @@ def test_lock_files_masters_and_non_workbooks_are_skipped_with_a_note(folder, tm
 def test_a_workbook_of_another_year_is_left_out(folder, tmp_path, edit_workbook):
     edit_workbook(folder / "43_教育委員会中央図書館明德館.xlsx", {"_meta!B3": "2023"})
     _, summary = run_consolidate(folder, "-o", tmp_path / "master.xlsx")
-    assert (summary["measures"], summary["inputs"]["merged"]) == (67, 43)
+    assert (summary["master"]["measures"], summary["master"]["merged"]) == (67, 43)
     [other] = [f for f in summary["files"] if f["status"] == "other-year"]
     assert Path(other["path"]).name == "43_教育委員会中央図書館明德館.xlsx"
     rows = sheet_rows(tmp_path / "master.xlsx", "検証結果")
@@ -159,7 +170,7 @@ def test_a_co_owner_who_renames_a_measure_or_reports_its_results(folder, tmp_pat
     m001 = next(i + 1 for i, r in enumerate(rows) if r[0] == "M-001")
     edit_workbook(stats, {f"施策!B{m001}": "オンライン化の推進", f"施策!J{m001}": "情報統計課も協力した。"})
     _, summary = run_consolidate(folder, "-o", tmp_path / "master.xlsx")
-    [conflict] = summary["conflicts"]
+    [conflict] = conflicts_of(summary)
     assert (Path(conflict["file"]).name, conflict["cell"], conflict["column"]) == (HQ_FILE, "B3", "施策名")
     assert conflict["other"] == f"{stats}!施策!B{m001}"
     findings = sheet_rows(tmp_path / "master.xlsx", "検証結果")
@@ -201,28 +212,31 @@ def test_the_summary_for_people(folder, tmp_path, edit_workbook):
 
 def test_json_goes_to_stdout_alone(folder, tmp_path):
     result = CliRunner().invoke(cli, ["consolidate", "--json", str(folder), "-o", str(tmp_path / "m.xlsx")])
-    assert json.loads(result.stdout)["measures"] == 68
+    assert json.loads(result.stdout)["master"]["measures"] == 68
 
 
 def test_reading_in_several_processes_gives_the_same_master(folder, tmp_path):
     _, alone = run_consolidate(folder, "-o", tmp_path / "one.xlsx")
     _, together = run_consolidate(folder, "-o", tmp_path / "two.xlsx", "--jobs", "2")
     for summary in (alone, together):
-        summary.pop("output")
+        summary.pop("outputs")
     assert together == alone
     one, two = read_master(tmp_path / "one.xlsx"), read_master(tmp_path / "two.xlsx")
     assert strip_sources(two.plan) == strip_sources(one.plan)
     assert two.origins == one.origins  # the same section cells behind every row
 
 
-def test_an_empty_folder_needs_the_year_and_then_gives_an_empty_master(tmp_path):
+def test_an_empty_folder_is_a_usage_error_saying_where_it_looked(tmp_path):
     empty = tmp_path / "returned"
     empty.mkdir()
-    result = CliRunner().invoke(cli, ["consolidate", str(empty), "-o", str(tmp_path / "m.xlsx")])
-    assert result.exit_code == 2 and "--fiscal-year" in result.output
-    code, summary = run_consolidate(empty, "-o", tmp_path / "m.xlsx", "--fiscal-year", "R6")
-    assert (code, summary["measures"], summary["plan"]["fiscal_year"]) == (0, 0, 2024)
-    assert read_master(tmp_path / "m.xlsx").plan.measures == ()
+    for year in ([], ["--fiscal-year", "R6"]):
+        result = CliRunner().invoke(cli, ["consolidate", str(empty), "-o", str(tmp_path / "m.xlsx"), *year])
+        assert result.exit_code == 2
+        assert (
+            result.stderr == f"エラー: 読み込むブック（.xlsx など）が見つかりません（探した場所: {empty}）。"
+            "提出されたファイルのあるフォルダかファイルを指定してください。\n"
+        )
+    assert not (tmp_path / "m.xlsx").exists()  # no empty master
 
 
 @pytest.mark.parametrize(("terminal", "total", "drawn"), [(False, 44, False), (False, 2000, True), (True, 5, True)])
@@ -268,4 +282,4 @@ def test_a_link_out_of_the_folder_is_reported_not_read(folder, tmp_path):
     [link] = [f for f in summary["files"] if Path(f["path"]).name == HQ_FILE]
     assert (link["status"], link["errors"]) == ("skipped", 1)
     assert "報告.pdf" not in {Path(f["path"]).name for f in summary["files"]}
-    assert summary["inputs"]["merged"] == 43
+    assert summary["master"]["merged"] == 43

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.consolidate_helpers import run_consolidate, sample_master, sheet_rows
+from tests.consolidate_helpers import conflicts_of, run_consolidate, sample_master, sheet_rows
 from xlplan.app.prefill import prefill_from_master
 from xlplan.app.sections import split_by_section
 from xlplan.cli.main import cli
@@ -95,7 +95,7 @@ def test_the_sample_master_survives_a_round_trip(tmp_path_factory, tmp_path):
     folder.mkdir()
     prefill_all(master, folder, via_cli=1)
     _, summary = run_consolidate(folder, "-o", tmp_path / "again.xlsx")
-    assert (summary["conflicts"], summary["measures"], summary["projects"]) == ([], 68, 47)
+    assert (conflicts_of(summary), summary["master"]["measures"], summary["master"]["projects"]) == ([], 68, 47)
     before, after = read_master(master), read_master(tmp_path / "again.xlsx")
     assert strip_sources(after.plan) == strip_sources(before.plan)
     assert [(g.measure_id, g.grade, g.trace) for g in after.grades] == [
@@ -111,7 +111,7 @@ def test_the_whole_sample_plan_survives_with_the_previous_master(tmp_path):
     folder.mkdir()
     prefill_all(master, folder)
     _, summary = run_consolidate(folder, "-o", tmp_path / "again.xlsx", "--previous", master)
-    assert summary["conflicts"] == []
+    assert conflicts_of(summary) == []
     again = strip_sources(read_master(tmp_path / "again.xlsx").plan)
     assert again.measures == plan.measures
     assert again.measure("M-008").kpis[0].yearly_targets == {2024: 16000.0, 2025: 20000.0, 2026: 24000.0}
@@ -269,7 +269,7 @@ def test_unchanged_section_workbooks_consolidate_to_the_original_master(plan, tm
     folder.mkdir()
     prefill_all(original, folder)
     _, summary = run_consolidate(folder, "-o", work / "again.xlsx", "--no-cards", "--previous", original)
-    assert (summary["conflicts"], summary["not_returned_measures"]) == ([], [])
+    assert (conflicts_of(summary), summary["master"]["not_returned_measures"]) == ([], [])
     assert strip_sources(read_master(work / "again.xlsx").plan) == plan
 
 

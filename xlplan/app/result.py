@@ -130,6 +130,7 @@ def _finding_json(finding: Finding, lang: str) -> dict[str, Any]:
         "severity": str(finding.severity),
         "code": str(finding.code),
         "message": finding.message(lang),
+        "params": dict(finding.params),
     }
 
 

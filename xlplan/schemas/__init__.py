@@ -1,0 +1,1 @@
+"""JSON Schemas of what xlplan prints (package data)."""
