@@ -39,6 +39,7 @@ import argparse
 import contextlib
 import hashlib
 import io
+import json
 import logging
 import random
 import re
@@ -64,8 +65,9 @@ from rich.console import Console  # noqa: E402
 from tests.corpus import RawMember, member, write_zip  # noqa: E402
 from tests.faults import inject_fault  # noqa: E402
 from xlplan.app.check import check_paths  # noqa: E402
+from xlplan.app.result import CommandResult, envelope  # noqa: E402
 from xlplan.app.sections import split_by_section  # noqa: E402
-from xlplan.cli.render import print_reports, reports_json  # noqa: E402
+from xlplan.cli.render import print_reports  # noqa: E402
 from xlplan.core.disassemble import section_records  # noqa: E402
 from xlplan.core.layout import SECTION_SHEETS  # noqa: E402
 from xlplan.errors import XlplanError  # noqa: E402
@@ -440,7 +442,7 @@ def run_case(path: Path, label: str, tally: Tally, watcher: _NetWatcher, *, rend
     try:
         checked = check_paths([path])
         reports = [c.report for c in checked]
-        reports_json(reports)
+        json.dumps(envelope(CommandResult("check", reports)), ensure_ascii=False)
         if render:
             print_reports(reports, Console(file=io.StringIO(), width=160), show_info=True)
     except Exception:

@@ -69,15 +69,8 @@ def test_lint_json_has_the_shape_of_check_and_finds_the_audits_findings(masters)
     [report] = json.loads(result.stdout)["files"]
     assert (report["path"], report["ok"], report["skipped"]) == (str(master), True, False)
     assert set(report["findings"][0]) == {
-        "sheet",
-        "cell",
-        "column",
-        "value",
-        "severity",
-        "code",
-        "message",
-        "self_check",
-    }
+        "file", "sheet", "cell", "address", "column", "value", "severity", "code", "message", "params", "self_check"
+    }  # fmt: skip
     counts = Counter(f["code"] for f in report["findings"])
     assert counts == SAMPLE_COUNTS
     m060 = next(f for f in report["findings"] if f["code"] == "audit-cause-response-missing" and f["value"] == "M-060")
@@ -131,13 +124,13 @@ def test_lint_catalog_lists_every_check_with_its_opinion():
         "意見5・意見6・意見10・意見12・意見13・意見14・意見15・意見18",
     ]
     assert len(lines) == 1 + 18
-    rows = json.loads(run("lint", "--catalog", "--json").stdout)
+    rows = json.loads(run("lint", "--catalog", "--json").stdout)["checks"]
     assert {r["code"]: r["opinions"] for r in rows}["audit-settlement-over-budget"] == ["視点④"]
 
 
 def test_lint_on_a_section_workbook_says_it_is_not_a_master(filled_workbook):
     result = run("lint", str(filled_workbook))
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # an input of the wrong kind, not "warnings found"
     assert "マスターではありません" in result.stderr
 
 

@@ -114,14 +114,22 @@ def test_messages_name_the_column_and_say_what_to_type(filled_workbook, edit_wor
     _, [report] = run_check(filled_workbook)
     [finding] = report["findings"]
     assert finding == {
+        "file": str(filled_workbook),
         "sheet": "KPI",
         "cell": "J3",
+        "address": "KPI!J3",
         "column": "目標値",
         "value": "約30",
         "severity": "error",
         "code": "number-invalid",
         "message": "「目標値」の「約30」は数値として読めません。半角の数値だけを入力してください（例: 30.0）。"
         "単位や注記は「備考」へ。",
+        "params": {
+            "choices": "",
+            "example": "30.0",
+            "expected": "±1,000兆未満の数値",
+            "hint": "計画終了時点（令和8年度）の目標値。数値のみ。",
+        },
         "self_check": True,
     }
 

@@ -176,7 +176,7 @@ def test_sheet_code_names_match_the_document_modules_of_the_vba(hq):
 def test_init_refuses_to_overwrite_without_force(hq):
     (hq / "xlplan_hq.py").write_text("# edited by HQ\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["excel", "init", str(hq)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error: --force is needed
     assert "既にあります: xlplan_hq.xlsm、xlplan_hq.py（置き換える場合は --force）" in result.output
     assert (hq / "xlplan_hq.py").read_text(encoding="utf-8") == "# edited by HQ\n"
     assert CliRunner().invoke(cli, ["excel", "init", str(hq), "--force"]).exit_code == 0
@@ -201,7 +201,7 @@ def test_a_workbook_without_vba_is_refused(tmp_path):
     plain = tmp_path / "plain.xlsm"
     openpyxl.Workbook().save(plain)
     result = CliRunner().invoke(cli, ["excel", "init", str(tmp_path / "hq"), "--vba-from", str(plain)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # an input of the wrong kind
     assert "VBAプロジェクト（xl/vbaProject.bin）がありません" in result.output
     assert not (tmp_path / "hq" / "xlplan_hq.xlsm").exists()
 
@@ -227,6 +227,6 @@ def test_a_vba_project_that_needs_the_xlwings_add_in_is_refused(tmp_path):
     # quickstart.xlsm has SampleCall but calls RunPython through the add-in: without it the button fails
     addin_based = Path(xlwings.__file__).parent / "quickstart.xlsm"
     result = CliRunner().invoke(cli, ["excel", "init", str(tmp_path / "hq"), "--vba-from", str(addin_based)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # an input of the wrong kind
     assert "VBA に RunPython の本体（xlwings モジュール）がありません。" in result.output
     assert not (tmp_path / "hq").exists()

@@ -40,7 +40,11 @@ def test_grade_json_and_a_copy_with_the_grade_sheet(filled_workbook: Path, tmp_p
     code, stdout, stderr = run_grade(str(filled_workbook), "-o", str(out), "--json")
 
     assert code == 0, stderr
-    assert json.loads(stdout) == {
+    document = json.loads(stdout)
+    assert document["outputs"] == [{"kind": "graded-copy", "path": str(out)}]
+    [grades] = document["grades"]
+    assert grades == {
+        "path": str(filled_workbook),
         "measures": [
             {
                 "id": "M-001",
@@ -62,7 +66,6 @@ def test_grade_json_and_a_copy_with_the_grade_sheet(filled_workbook: Path, tmp_p
             },
         ]
     }
-    assert f"評価シートを加えたコピーを書き出しました: {out}" in stderr
     assert sha256(filled_workbook) == before  # FILE is never modified
 
     workbook = openpyxl.load_workbook(out)
@@ -136,9 +139,9 @@ def test_a_self_grade_that_differs_is_flagged(filled_workbook: Path, edit_workbo
 def test_the_evaluation_date_decides_whether_a_milestone_is_late(filled_workbook: Path, edit_workbook):
     edit_workbook(filled_workbook, {"スケジュール!D3": "2024/9"})
     _, stdout, _ = run_grade(str(filled_workbook), "--json")
-    assert json.loads(stdout)["measures"][1]["grade"] == "C"
+    assert json.loads(stdout)["grades"][0]["measures"][1]["grade"] == "C"
     _, stdout, _ = run_grade(str(filled_workbook), "--json", "--evaluation-date", "2024-09-30")
-    [_, m002] = json.loads(stdout)["measures"]
+    [_, m002] = json.loads(stdout)["grades"][0]["measures"]
     assert m002["grade"] == "B"
     assert m002["trace"].endswith("（評価基準日 令和6年9月30日）")
 
@@ -147,7 +150,7 @@ def test_rules_option_selects_another_citys_rules(filled_workbook: Path, tmp_pat
     rules = tmp_path / "other.toml"
     rules.write_text('name = "架空市"\n[kpi]\nimproved = "C"\n', encoding="utf-8")
     _, stdout, _ = run_grade(str(filled_workbook), "--json", "--rules", str(rules))
-    [m001, m002] = json.loads(stdout)["measures"]
+    [m001, m002] = json.loads(stdout)["grades"][0]["measures"]
     assert (m001["grade"], m002["grade"]) == ("C", "B")
     assert m001["trace"].endswith("目標値 30.0 未達 → C（年度の値で比較。参考値 43.8 は評価に使わない）")
 
@@ -156,8 +159,8 @@ def test_rules_option_selects_another_citys_rules(filled_workbook: Path, tmp_pat
     ("make_args", "exit_code", "message"),
     [
         (lambda wb, tmp: [str(wb), "-o", str(wb)], 2, "が入力ファイルと同じです"),
-        (lambda wb, tmp: [str(_text_file(tmp)), "--json"], 1, "を評価できません: CSV（テキスト）ファイルのようです"),
-        (lambda wb, tmp: [str(wb), "--rules", str(_bad_rules(tmp))], 1, "評価基準ファイル"),
+        (lambda wb, tmp: [str(_text_file(tmp))], 2, "を評価できません: CSV（テキスト）ファイルのようです"),
+        (lambda wb, tmp: [str(wb), "--rules", str(_bad_rules(tmp))], 2, "評価基準ファイル"),
     ],
     ids=["output-is-input", "not-a-workbook", "bad-rules"],
 )
@@ -252,12 +255,14 @@ def test_grade_a_folder_in_one_run_with_copies_into_a_folder(filled_workbook, tm
     before = {p: sha256(p) for p in folder.rglob("*.xlsx")}
     out = tmp_path / "graded"
     code, stdout, stderr = run_grade(str(folder), "-o", str(out), "--json", "--jobs", "2")
-    assert code == 1, stderr  # one file could not be graded; the others were
-    files = json.loads(stdout)["files"]
-    graded = [f for f in files if "measures" in f]
+    assert code == 1, stderr  # one file could not be graded (an error finding); the others were
+    document = json.loads(stdout)
+    graded = document["grades"]
     assert len(graded) == 2 and all([m["grade"] for m in f["measures"]] == ["B", "B"] for f in graded)
-    [failed] = [f for f in files if "problem" in f]
-    assert "CSV（テキスト）ファイルのようです" in failed["problem"]
+    [failed] = [f for f in document["files"] if f["status"] == "not-graded"]
+    assert [x["code"] for x in failed["findings"]] == ["file-csv"]
+    assert any("CSV（テキスト）ファイルのようです" in note for note in document["notes"])
+    assert len(document["outputs"]) == 2
     copies = sorted(p.name for p in out.iterdir())
     assert copies == ["情報統計課.xlsx", "情報統計課_2.xlsx"]  # same names, numbered, none lost
     for copy in out.iterdir():

@@ -43,7 +43,7 @@ def check(path: Path) -> tuple[int, list[tuple[str, str, str]], list[str]]:
 
 def grade(path: Path) -> dict[str, str]:
     result = CliRunner().invoke(cli, ["grade", "--json", str(path)])
-    return {m["id"]: m["grade"] for m in json.loads(result.stdout)["measures"]}
+    return {m["id"]: m["grade"] for m in json.loads(result.stdout)["grades"][0]["measures"]}
 
 
 def kpi(path: Path) -> tuple[object, object]:

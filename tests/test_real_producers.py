@@ -85,7 +85,7 @@ def outcome(path: Path) -> tuple[int, list[tuple[str, str, str]], object, dict[s
     graded = CliRunner().invoke(cli, ["grade", "--json", str(path)])
     records = {key: table.records for key, table in read_section_workbook(path).sheets.items()}
     findings = [(f["sheet"], f["cell"], f["code"]) for f in report["findings"]]
-    return checked.exit_code, findings, json.loads(graded.stdout), records
+    return checked.exit_code, findings, json.loads(graded.stdout)["grades"][0]["measures"], records
 
 
 PRODUCERS = [

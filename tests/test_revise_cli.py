@@ -166,7 +166,7 @@ def test_json_lists_the_same_comparison(master, changes, tmp_path):
         cli, ["revise", str(master), "-o", str(tmp_path / "o"), "--changes", str(changes), "--json"]
     )
     assert result.exit_code == 0, result.output
-    document = json.loads(result.stdout)
+    document = json.loads(result.stdout)["revision"]
     assert (document["from_version"], document["to_version"], document["fiscal_year"]) == ("2.0", "2.1", 2025)
     rows = [[r[k] for k in ("kind", "measure_id", "name", "kpi_id", "item", "old", "new", "reason")]
             for r in document["comparison"]]  # fmt: skip
@@ -189,9 +189,11 @@ def test_a_refused_change_writes_nothing_and_names_the_cell(master, changes, tmp
     assert "エラーが 1 件あるため、何も書き出していません。" in result.output
     assert not out.exists()
     document = json.loads(CliRunner().invoke(cli, [*args, "--json"]).stdout)
-    errors = [(f["sheet"], f["cell"], f["code"]) for f in document["findings"] if f["severity"] == "error"]
-    assert errors == [("段階の変更", "C3", "stage-move-not-allowed")]
-    assert document["outputs"] == {} and not out.exists()
+    findings = [f for file in document["files"] for f in file["findings"]]
+    errors = [(f["file"], f["sheet"], f["cell"], f["code"]) for f in findings if f["severity"] == "error"]
+    assert errors == [(str(path), "段階の変更", "C3", "stage-move-not-allowed")]
+    assert document["summary"]["errors"] == 1 and document["summary"]["by_code"]["stage-move-not-allowed"] == 1
+    assert document["outputs"] == [] and not out.exists()
 
 
 @pytest.mark.parametrize(

@@ -108,6 +108,7 @@ class GradeOutcome:
     path: Path
     graded: GradedWorkbook | None
     problem: str = ""
+    report: FileReport | None = None  # what checking found (why it could not be graded)
 
 
 def grade_paths(
@@ -134,7 +135,7 @@ def grade_paths(
         try:
             graded = grade_checked(checked, rules, fiscal_year=fiscal_year, evaluation_date=evaluation_date)
         except XlplanError as error:
-            outcomes.append(GradeOutcome(path, None, str(error)))
+            outcomes.append(GradeOutcome(path, None, str(error), checked.report))
         else:
             outcomes.append(GradeOutcome(path, graded))
     return outcomes
@@ -242,7 +243,7 @@ def grade_result(outcomes: Sequence[GradeOutcome], written: Mapping[Path, Path])
     files, grades, notes = [], [], []
     for outcome in outcomes:
         graded = outcome.graded
-        report = graded.report if graded else None
+        report = graded.report if graded else outcome.report
         findings = list(report.findings) if report else []
         if graded is not None:
             findings += [f for f in graded.mismatch_findings() if f not in findings]

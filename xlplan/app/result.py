@@ -131,6 +131,7 @@ def _finding_json(finding: Finding, lang: str) -> dict[str, Any]:
         "code": str(finding.code),
         "message": finding.message(lang),
         "params": dict(finding.params),
+        "self_check": finding.in_self_check,
     }
 
 
