@@ -64,7 +64,7 @@ def test_grade_json_and_a_copy_with_the_grade_sheet(filled_workbook: Path, tmp_p
                 "self_grade": "B",
                 "trace": M002_TRACE,
             },
-        ]
+        ],
     }
     assert sha256(filled_workbook) == before  # FILE is never modified
 

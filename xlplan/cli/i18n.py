@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 
 import click
 
-__all__ = ["ENV", "LANGS", "current", "language_of", "localize", "tr", "use_language", "words"]
+__all__ = ["ENV", "LANGS", "current", "language_of", "localize", "tr", "untranslated", "use_language", "words"]
 
 ENV = "XLPLAN_LANG"
 LANGS = ("ja", "en")
@@ -164,6 +164,25 @@ def localize(command: click.Command, lang: str) -> None:
             item._xlplan_ja = japanese  # type: ignore[union-attr]
         if japanese is not None:
             item.help = _ENGLISH.get(japanese, japanese) if lang == "en" else japanese  # type: ignore[union-attr]
+    if hasattr(command, "_help_option"):
+        command._help_option = None  # click builds --help once and keeps it: rebuilt in this run's language
+    if command.help is not None:
+        # click shortens help at a space near 45 columns: Japanese has none, so its first sentence is the summary
+        first = command.help.strip().split("。")[0]
+        command.short_help = f"{first}。" if lang == "ja" and "。" in command.help else None
     if isinstance(command, click.Group):
         for sub in command.commands.values():
             localize(sub, lang)
+
+
+def untranslated(command: click.Command) -> list[str]:
+    """Help texts of `command` (and its subcommands) that have no English: a test keeps this empty."""
+    missing = []
+    for item in (command, *command.params):
+        japanese = getattr(item, "_xlplan_ja", getattr(item, "help", None))
+        if japanese and japanese not in _ENGLISH:
+            missing.append(japanese)
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            missing += untranslated(sub)
+    return missing

@@ -205,11 +205,13 @@ cli.help = tr(
     """xlplan: デジタル化推進計画をExcelで運用するためのツール。
 
     課所室が記入した .xlsx を本部が確認・評価・集約し、監査の点検、議会への報告、次年度の改訂まで行います。
+
     終了コード: 0 問題なし、1 エラーの指摘あり（lint は警告）、2 コマンドや入力の誤り、3 書き出せない。""",
     """xlplan: run a digitalization plan in Excel.
 
     Sections fill in plain .xlsx workbooks; HQ checks, grades and consolidates them, runs the
     auditor's checks, reports to the council and revises the plan for next year.
+
     Exit codes: 0 clean, 1 findings at the error level (lint: warnings), 2 wrong command line
     or input, 3 nothing could be written.""",
 )
