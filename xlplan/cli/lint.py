@@ -15,7 +15,7 @@ from ..core.audit.catalog import AUDIT_CATALOG
 from ..core.findings import Code
 from ..errors import UsageError
 from .i18n import tr, words
-from .options import FiscalYear, output_options, rules_option, skip_option
+from .options import master_year_option, output_options, rules_option, skip_option
 from .output import emit, print_csv
 from .render import SEVERITY_LABEL, print_reports
 
@@ -39,12 +39,7 @@ __all__ = ["lint"]
     ),
 )
 @rules_option
-@click.option(
-    "--fiscal-year",
-    type=FiscalYear(),
-    default=None,
-    help=tr("評価する年度（省略時はマスターの年度）。", "The evaluated fiscal year (default: the master's)."),
-)
+@master_year_option
 @output_options
 @skip_option(lambda: (check.code for check in AUDIT_CATALOG))
 @click.option(

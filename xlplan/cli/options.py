@@ -20,6 +20,7 @@ __all__ = [
     "jobs_option",
     "lang_option",
     "limit_options",
+    "master_year_option",
     "output_options",
     "pdf_options",
     "rules_option",
@@ -48,6 +49,16 @@ class FiscalYear(click.ParamType):
                 ctx,
             )
         return year
+
+
+def master_year_option(function: F) -> F:
+    """--fiscal-year for the commands that read a master: the evaluated year, by default the master's."""
+    return click.option(
+        "--fiscal-year",
+        type=FiscalYear(),
+        default=None,
+        help=tr("評価する年度（省略時はマスターの年度）。", "The evaluated fiscal year (default: the master's)."),
+    )(function)
 
 
 def lang_option(function: F) -> F:

@@ -11,7 +11,7 @@ from ..app.report import report_master
 from ..core.enums import Severity
 from ..report.pdf_engine import PdfChoice
 from .i18n import tr, words
-from .options import FiscalYear, output_options, pdf_options, rules_option
+from .options import master_year_option, output_options, pdf_options, rules_option
 from .output import emit
 
 __all__ = ["report"]
@@ -44,12 +44,7 @@ __all__ = ["report"]
     help=tr("前年度のマスター（2年度にわたる点検に使います）。", "Last year's master (for the two-year checks)."),
 )
 @rules_option
-@click.option(
-    "--fiscal-year",
-    type=FiscalYear(),
-    default=None,
-    help=tr("評価する年度（省略時はマスターの年度）。", "The evaluated fiscal year (default: the master's)."),
-)
+@master_year_option
 @pdf_options
 @output_options
 def report(
