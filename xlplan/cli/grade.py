@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ..app.grade import (
@@ -135,8 +136,12 @@ def grade(
 def _report_many(outcomes: list[GradeOutcome], console: Console) -> None:
     """One row per file (the grades per letter, mismatches); files that could not be graded."""
     table = Table(show_header=True, header_style="bold", expand=False)
-    for title in ("ファイル", "課所室", "施策", "A", "B", "C", "D", "判定なし", "要確認", "check エラー"):
-        table.add_column(title, overflow="fold", justify="left" if title in ("ファイル", "課所室") else "right")
+    titles = words(
+        "ファイル|課所室|施策|A|B|C|D|判定なし|要確認|check エラー",
+        "file|section|measures|A|B|C|D|none|to look at|check errors",
+    )
+    for index, title in enumerate(titles.split("|")):
+        table.add_column(title, overflow="fold", justify="left" if index < 2 else "right")
     for outcome in outcomes:
         if outcome.graded is None:
             continue
@@ -155,10 +160,15 @@ def _report_many(outcomes: list[GradeOutcome], console: Console) -> None:
     console.print(table)
     failed = [o for o in outcomes if o.graded is None]
     for outcome in failed:
-        console.print(f"[bold red]評価できません[/]: {outcome.problem}", markup=True, highlight=False)
+        console.print(
+            f"[bold red]{words('評価できません', 'cannot be graded')}[/]: {escape(outcome.problem)}", highlight=False
+        )
+    done = len(outcomes) - len(failed)
     console.print(
-        f"{len(outcomes) - len(failed)} ファイルを評価しました"
-        + (f"（評価できないファイル {len(failed)} 件）。" if failed else "。")
+        words(
+            f"{done} ファイルを評価しました" + (f"（評価できないファイル {len(failed)} 件）。" if failed else "。"),
+            f"{done} file(s) graded" + (f" ({len(failed)} could not be)." if failed else "."),
+        )
     )
 
 
@@ -172,7 +182,10 @@ def _counts(graded: GradedWorkbook) -> dict[str, int]:
 
 def _print(graded: GradedWorkbook, console: Console) -> None:
     table = Table(show_header=True, header_style="bold", expand=False)
-    for title in ("施策ID", "施策名", "段階", "評価方法", "算定", "自己", "差異", "評価の根拠"):
+    titles = words(
+        "施策ID|施策名|段階|評価方法|算定|自己|差異|評価の根拠", "measure|name|stage|basis|grade|self|differs|trace"
+    )
+    for title in titles.split("|"):
         table.add_column(title, overflow="fold")
     for g in graded.grades:
         letter = g.grade.value if g.grade else "－"
@@ -190,8 +203,12 @@ def _print(graded: GradedWorkbook, console: Console) -> None:
     counts = _counts(graded)
     undetermined = counts.pop("")
     mismatches = sum(1 for g in graded.grades if g.mismatch)
+    letters = "・".join(f"{k} {v}" for k, v in counts.items())
     console.print(
-        f"{len(graded.grades)} 施策を評価しました（"
-        + "・".join(f"{k} {v}" for k, v in counts.items())
-        + f"、判定なし {undetermined}）。自己評価と異なる施策: {mismatches} 件。"
+        words(
+            f"{len(graded.grades)} 施策を評価しました（{letters}、判定なし {undetermined}）。"
+            f"自己評価と異なる施策: {mismatches} 件。",
+            f"{len(graded.grades)} measures graded ({letters}, none {undetermined}). "
+            f"Differing from the self-grade: {mismatches}.",
+        )
     )
