@@ -18,7 +18,8 @@ from ..app.grade import (
     graded_copy_targets,
     write_graded_workbook,
 )
-from ..errors import UsageError, XlplanError
+from ..core.findings import Code
+from ..errors import UsageError, WrongKindError, XlplanError
 from ..io.input_guard import refuse_overwriting_inputs
 from ..io.rules_file import load_rules
 from ..io.xlsx.limits import ReadLimits
@@ -97,7 +98,9 @@ def grade(
     day = evaluation_date.date() if evaluation_date else None
     outcomes = grade_paths(paths, rules, fiscal_year=fiscal_year, evaluation_date=day, jobs=jobs, limits=limits)
     if single and outcomes[0].graded is None:
-        raise XlplanError(outcomes[0].problem)
+        report = outcomes[0].report
+        master = report is not None and any(f.code is Code.FILE_IS_MASTER for f in report.findings)
+        raise (WrongKindError if master else XlplanError)(outcomes[0].problem)
     graded = [o.graded for o in outcomes if o.graded is not None]
     written: dict[Path, Path] = {}
     if output is not None:
