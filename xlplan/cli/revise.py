@@ -117,8 +117,13 @@ def _print(result: ReviseResult, command: CommandResult, console: Console, lang:
         print_by_code(command, console, lang)
     if not result.ok:
         errors = sum(1 for f in result.findings if f.severity is Severity.ERROR)
-        console.print(f"[bold red]エラーが {errors} 件あるため、何も書き出していません。[/]")
-        console.print("指摘のセルを直して、もう一度実行してください。")
+        console.print(
+            words(
+                f"[bold red]エラーが {errors} 件あるため、何も書き出していません。[/]",
+                f"[bold red]{errors} error(s): nothing was written.[/]",
+            )
+        )
+        console.print(words("指摘のセルを直して、もう一度実行してください。", "Fix the cells named and run it again."))
         return
     kinds = Counter(str(r.kind) for r in result.revision.comparison)
     decided = Counter(d.decision.value if d.decision else "未判断" for d in result.decisions)
@@ -126,20 +131,18 @@ def _print(result: ReviseResult, command: CommandResult, console: Console, lang:
         f"第{old.version}版（{fy_label(old.evaluated_fy)}）",
         f"第{new.version}版（{fy_label(new.evaluated_fy)}）",
     )
-    console.print(f"{before}→ {after}に改訂しました。")
+    console.print(words(f"{before}→ {after}に改訂しました。", f"Revised {before} → {after}."))
     summary = "・".join(f"{k} {n}" for k, n in kinds.items()) or "変更なし"
-    console.print(f"  新旧対照表: {len(result.revision.comparison)} 件（{summary}）")
-    console.print(
-        f"  改訂案: {len(result.decisions)} 件（"
-        + "・".join(f"{k} {decided.get(k, 0)}" for k in ("採用", "不採用", "未判断"))
-        + "）"
-    )
+    rows, proposals = len(result.revision.comparison), len(result.decisions)
+    decisions = "・".join(f"{k} {decided.get(k, 0)}" for k in ("採用", "不採用", "未判断"))
+    console.print(words(f"  新旧対照表: {rows} 件（{summary}）", f"  Comparison (新旧対照表): {rows} ({summary})"))
+    console.print(words(f"  改訂案: {proposals} 件（{decisions}）", f"  Proposals: {proposals} ({decisions})"))
     labels = {
-        "master": "計画（マスター）",
-        "book": "改訂資料",
-        "csv": "新旧対照表（CSV）",
-        "sections": "来年度の調査票",
+        "master": words("計画（マスター）", "Plan (master)"),
+        "book": words("改訂資料", "Revision workbook"),
+        "csv": words("新旧対照表（CSV）", "Comparison (CSV)"),
+        "sections": words("来年度の調査票", "Next year's section workbooks"),
     }
     for key, path in result.outputs.items():
-        extra = f" {len(result.sections)} 件" if key == "sections" else ""
+        extra = words(f" {len(result.sections)} 件", f" {len(result.sections)}") if key == "sections" else ""
         console.print(f"  {labels[key]}:{extra} {path}")
