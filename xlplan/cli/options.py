@@ -65,7 +65,7 @@ def lang_option(function: F) -> F:
     """--lang ja|en (or XLPLAN_LANG): the language of messages, help and usage errors, passed as `lang`."""
     return click.option(
         "--lang",
-        type=click.Choice(LANGS),
+        type=click.Choice(LANGS, case_sensitive=False),
         default="ja",
         envvar=ENV,
         show_default=True,
