@@ -22,6 +22,7 @@ from ..core.model import Amounts, BudgetProject, Plan
 from ..errors import UsageError
 from ..io.atomic import atomic_directory
 from ..io.master_reader import read_master
+from ..io.rules_file import load_rules
 from ..io.section_writer import TemplateOptions, write_section_workbook
 from .sections import SectionShare, split_by_section
 
@@ -104,6 +105,7 @@ def write_section_workbooks(
     :param names_in: the folder whose path length the file names must fit (default: `directory`).
     """
     directory.mkdir(parents=True, exist_ok=True)
+    rules = rules or load_rules()  # once, not once per workbook (a TOML parse each)
     shares = split_by_section(plan)
     names = file_names([share.section for share in shares], str((names_in or directory).absolute()))
     written = []

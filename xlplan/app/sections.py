@@ -21,30 +21,28 @@ class SectionShare:
 def split_by_section(plan: Plan) -> list[SectionShare]:
     """Each section gets the measures it owns in full, the ones it co-owns as reference rows
     (ID, name, owners: the primary owner reports stages, KPIs and schedule), and the budget
-    projects it owns. Sections come in the order they first appear in the plan."""
-    order: list[str] = []
+    projects it owns. Sections come in the order they first appear in the plan.
+
+    One pass over the measures and one over the projects (a city-sized plan with thousands of
+    sections would otherwise scan every measure once per section)."""
+    measures: dict[str, list[Measure]] = {}
     for measure in plan.measures:
-        for section in measure.sections:
-            if section not in order:
-                order.append(section)
-    project_owner = {p.project_id: _project_section(plan, p) for p in plan.projects}
-    for owner in project_owner.values():
-        if owner not in order:
-            order.append(owner)
-    shares = []
-    for section in order:
-        measures = tuple(
-            m if m.primary_section == section else _reference_only(m) for m in plan.measures if section in m.sections
-        )
-        projects = tuple(p for p in plan.projects if project_owner[p.project_id] == section)
-        shares.append(SectionShare(section, measures, projects))
-    return shares
+        for section in dict.fromkeys(measure.sections):
+            measures.setdefault(section, []).append(
+                measure if measure.primary_section == section else _reference_only(measure)
+            )
+    by_id = {m.measure_id: m for m in reversed(plan.measures)}  # the first measure of an ID, as Plan.measure
+    projects: dict[str, list[BudgetProject]] = {}
+    for project in plan.projects:
+        projects.setdefault(_project_section(by_id, project), []).append(project)
+    order = list(measures) + [s for s in projects if s not in measures]
+    return [SectionShare(s, tuple(measures.get(s, ())), tuple(projects.get(s, ()))) for s in order]
 
 
-def _project_section(plan: Plan, project: BudgetProject) -> str:
+def _project_section(measures: dict[str, Measure], project: BudgetProject) -> str:
     if project.section:
         return project.section
-    first = plan.measure(project.measure_ids[0]) if project.measure_ids else None
+    first = measures.get(project.measure_ids[0]) if project.measure_ids else None
     return first.primary_section if first else ""
 
 

@@ -89,6 +89,8 @@ def remove_stale_temporaries(target: Path) -> list[Path]:
         return []
     removed = []
     for entry in entries:
+        if not entry.name.startswith("."):  # every temporary of ours is hidden: most names end here
+            continue
         match = _TEMPORARY.match(entry.name)
         legacy = _LEGACY.match(entry.name) if match is None else None
         if (
