@@ -3,8 +3,9 @@
     python scripts/bench_consolidate.py --sections 130 500 2000 --json-out consolidate.json
     python scripts/bench_sections.py --json > sections.json
     python scripts/bench_lint.py --master MASTER.xlsx --json-out lint.json
+    python scripts/bench_revise.py --sections 2000 --json-out revise.json
     python scripts/readme_speed.py --consolidate consolidate.json --sections sections.json --lint lint.json \
-        --demo-runs 3
+        --revise revise.json --demo-runs 3
 
 Replaces the text between `<!-- speed:begin -->` and `<!-- speed:end -->` in README.md with
 tables built from the JSON the benchmarks wrote (machine and load included), and, with
@@ -71,13 +72,15 @@ def consolidate_block(data: dict) -> list[str]:
     phases = [p for p in data["results"][0]["phases"]]
     lines += [
         "",
-        "Phases of one in-process `consolidate --jobs 1`, CPU ms per file:",
+        "Phases of one in-process `consolidate --jobs 1`, CPU seconds (ms per file):",
         "",
         "| sections | " + " | ".join(phases) + " |",
         "|---" * (len(phases) + 1) + "|",
     ]
     for result in data["results"]:
-        per_file = [f"{result['phases'][p] / result['sections'] * 1000:.2f}" for p in phases]
+        per_file = [
+            f"{result['phases'][p]:.2f} ({result['phases'][p] / result['sections'] * 1000:.2f})" for p in phases
+        ]
         lines.append(f"| {result['sections']:,} | " + " | ".join(per_file) + " |")
     return lines
 
@@ -102,6 +105,23 @@ def lint_block(data: dict) -> list[str]:
         f"{data['load']:.1f}): {data['table']:.2f} s of CPU with the table against {data['json']:.2f} s with "
         f"`--json`, {data['ratio']:.2f}× (target ≤ 1.5: {'met' if data['met'] else '**not met**'}).",
     ]
+
+
+def revise_block(data: dict) -> list[str]:
+    """`revise` on a city-sized master: the whole command, then its phases."""
+    phases = data.get("phases", {})
+    per_book = data["cpu"] / data["workbooks"] * 1000
+    line = (
+        f"`xlplan revise` on the master of {data['sections']:,} sections (`scripts/bench_revise.py`, "
+        f"{data['cpus']} CPUs, load {data['load']:.1f}): {data['cpu']:.1f} s of CPU ({data['wall']:.1f} s wall, "
+        f"peak {data['rss_mb']} MB) for the new master, the 改訂資料 and {data['workbooks']:,} pre-filled section "
+        f"workbooks, {per_book:.1f} ms of CPU per workbook all included (target under 60 s: "
+        f"{'met' if data['met'] else '**not met**'})"
+    )
+    if phases:
+        shown = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in phases.items() if name not in ("workbooks",))
+        line += f"; phases of one in-process run: {shown}"
+    return [line + "."]
 
 
 def demo_seconds(runs: int) -> str:
@@ -139,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--consolidate", type=Path, help="JSON written by bench_consolidate.py --json-out")
     parser.add_argument("--sections", type=Path, help="JSON printed by bench_sections.py --json")
     parser.add_argument("--lint", type=Path, help="JSON written by bench_lint.py --json-out")
+    parser.add_argument("--revise", type=Path, help="JSON written by bench_revise.py --json-out")
     parser.add_argument("--demo-runs", type=int, default=0, help="run `xlplan demo` this many times")
     parser.add_argument("--check", action="store_true", help="print instead of writing README.md")
     args = parser.parse_args(argv)
@@ -149,6 +170,8 @@ def main(argv: list[str] | None = None) -> int:
         block += ["", *sections_block(json.loads(args.sections.read_text()))]
     if args.lint:
         block += ["", *lint_block(json.loads(args.lint.read_text()))]
+    if args.revise:
+        block += ["", *revise_block(json.loads(args.revise.read_text()))]
     text = README.read_text()
     if block:
         text = replace_between(text, SPEED, "\n" + "\n".join(block).strip() + "\n")

@@ -6,8 +6,6 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from xlplan_validators import prepare, validate_sheets
-
 from ..core.assemble import SectionContent, assemble_section
 from ..core.findings import Code, FileReport, Finding
 from ..core.section_rules import check_section
@@ -49,12 +47,25 @@ def check_paths(
     items = require_inputs(scan_inputs(paths), paths)
     done = iter(items)
     advance = (lambda: progress(next(done).path)) if progress else None
-    books = read_all(items, jobs=jobs, limits=limits, advance=advance, meanwhile=prepare)
+    books = read_all(items, jobs=jobs, limits=limits, advance=advance, meanwhile=prepare_validation)
     return check_workbooks(books, fiscal_year=fiscal_year)
+
+
+def prepare_validation() -> None:
+    """Import pandas and pandera and build the sheet schemas (about a second of CPU).
+
+    Imported here, not when the module is: `--help` and a run's start-up skip them, and while
+    worker processes read the workbooks this process imports them instead of waiting.
+    """
+    from xlplan_validators import prepare
+
+    prepare()
 
 
 def check_workbooks(books: Sequence[SectionWorkbook], *, fiscal_year: int | None = None) -> list[CheckedWorkbook]:
     """Validate workbooks already read: pandera over all of them at once, then per-file rules."""
+    from xlplan_validators import validate_sheets  # pandas and pandera: imported when first needed
+
     by_file: dict[str, list[Finding]] = {b.path: list(b.findings) for b in books}
     for finding in validate_sheets(books):
         by_file[finding.file].append(finding)

@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from xlplan_validators import prepare as prepare_validation
-
 from ..core.audit.context import AuditRules
 from ..core.enums import Severity
 from ..core.findings import Code, FileReport, Finding
@@ -38,7 +36,7 @@ from ..io.lint_rules import load_rule_set
 from ..io.master_reader import read_master
 from ..io.master_writer import MasterContent, write_master
 from ..io.roster import read_roster
-from .check import CheckedWorkbook, check_workbooks
+from .check import CheckedWorkbook, check_workbooks, prepare_validation
 from .inputs import require_inputs, scan_inputs
 from .lint import lint_plan
 from .reading import read_all

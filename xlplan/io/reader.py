@@ -15,7 +15,7 @@ import logging
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ..core.cells import cell_address, column_index, column_letter
@@ -194,7 +194,7 @@ def read_sheet(
     _check_outside(book, sheet_name, scan, header_row, max([len(layout.columns), *positions.values(), *headers]))
 
     hidden_reported: set[str] = set()
-    for excel_row in range(first_data_row, scan.max_row + 1):
+    for excel_row in _rows_touching(scan, first_data_row, positions.values()):
         raw_cells = {f: scan.value(excel_row, i) for f, i in positions.items()}
         formula_cells = {f for f, i in positions.items() if scan.formula_without_value(excel_row, i)}
         if all(v in ("", None) for v in raw_cells.values()) and not formula_cells:
@@ -230,6 +230,19 @@ def read_sheet(
             record[field_name] = normalized.value
         table.rows.append(excel_row)
         table.records.append(record)
+
+
+def _rows_touching(scan: SheetParts, first: int, columns: Iterable[int]) -> list[int]:
+    """The rows from `first` on, in order, with a value or an unsaved formula in one of `columns`.
+
+    Every other row is blank to the reader. A template's formatted empty rows (a hundred a
+    sheet, their formula columns never read) are skipped without looking at each of their cells.
+    """
+    wanted = set(columns)
+    mask = sum(1 << column for column in wanted)
+    rows = {row for row, cells in scan.values.items() if row >= first and not wanted.isdisjoint(cells)}
+    rows.update(row for row, bits in scan.formula_masks.items() if row >= first and bits & mask)
+    return sorted(rows)
 
 
 def _check_outside(book: SectionWorkbook, sheet: str, scan: SheetParts, header_row: int, width: int) -> None:
