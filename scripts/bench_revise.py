@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_consolidate import generate, run_process
+from bench_consolidate import generate, run_process, time_calls
 
 TARGET_CPU_S = 60.0
 PHASES = (
@@ -63,25 +63,13 @@ def timed_phases(master: Path, out: Path) -> dict[str, float]:
     import xlplan.app.revise as revise_module
 
     spent = {label: 0.0 for _, label in PHASES}
-    originals = []
-    for name, label in PHASES:
-        original = getattr(revise_module, name)
-        originals.append((name, original))
-
-        def wrapper(*args: object, _original=original, _label=label, **kwargs: object) -> object:
-            start = time.process_time()
-            try:
-                return _original(*args, **kwargs)
-            finally:
-                spent[_label] += time.process_time() - start
-
-        setattr(revise_module, name, wrapper)
+    originals = time_calls(revise_module, dict(PHASES), spent)
     start = time.process_time()
     try:
         result = revise_module.revise(master, out)
     finally:
-        for name, original in originals:
-            setattr(revise_module, name, original)
+        for module, name, original in originals:
+            setattr(module, name, original)
     spent["total"] = time.process_time() - start
     spent["other"] = spent["total"] - sum(v for k, v in spent.items() if k != "total")
     spent["workbooks"] = len(result.sections)

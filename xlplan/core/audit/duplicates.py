@@ -13,6 +13,7 @@ measures form groups; every member of a group gets one finding naming the others
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Iterator, Sequence
 from difflib import SequenceMatcher
@@ -41,7 +42,11 @@ def _common_suffix(names: Sequence[str]) -> str:
 
 def summary_similarity(a: Measure, b: Measure) -> float:
     """How far two measures' summaries agree, 0–1 (0 when either has none: no evidence)."""
-    left, right = _normal(a.summary), _normal(b.summary)
+    return _text_similarity(_normal(a.summary), _normal(b.summary))
+
+
+def _text_similarity(left: str, right: str) -> float:
+    """`summary_similarity` of two normalised summaries."""
     if not left or not right:
         return 0.0
     matcher = SequenceMatcher(None, left, right, autojunk=False)
@@ -102,9 +107,14 @@ def near_duplicate(a: AuditInput) -> Iterator[Finding]:
     ):
         pattern = _common_suffix([_normal(m.name) for m in group])
         hierarchy = " > ".join(group[0].hierarchy)
-        for measure in group:
+        # Each member's closest summary among the others, compared once per pair of distinct
+        # texts: a group of g copies of one business costs one comparison, not g².
+        summaries = [_normal(m.summary) for m in group]
+        similarity = functools.cache(_text_similarity)
+        for measure, mine in zip(group, summaries, strict=True):
             others = "、".join(m.measure_id for m in group if m is not measure)
-            closest = max(summary_similarity(measure, m) for m in group if m is not measure)
+            texts = {text for other, text in zip(group, summaries, strict=True) if other is not measure}
+            closest = max(similarity(mine, text) for text in texts)
             yield audit_finding(
                 Code.AUDIT_NEAR_DUPLICATE,
                 a,
