@@ -69,6 +69,7 @@ def consolidate_block(data: dict) -> list[str]:
             value, target, met = result["targets"][name]
             cells.append(f"{value:g} ({target}: {'met' if met else '**not met**'})")
         lines.append(f"| {result['sections']:,} | " + " | ".join(cells) + " |")
+    lines += ["", *bounds(data["results"])]
     phases = [p for p in data["results"][0]["phases"]]
     lines += [
         "",
@@ -83,6 +84,24 @@ def consolidate_block(data: dict) -> list[str]:
         ]
         lines.append(f"| {result['sections']:,} | " + " | ".join(per_file) + " |")
     return lines
+
+
+def bounds(results: list[dict]) -> list[str]:
+    """What the scripts' own ratio allows: b/c1 >= 10 and c1/a <= 2 together need b/a >= 20."""
+    shown = []
+    for result in results:
+        if all(key in result for key in ("a", "b", "c1")):
+            a, b, c1 = (result[key]["cpu"] for key in ("a", "b", "c1"))
+            shown.append(
+                f"{result['sections']:,}: b/a = {b / a:.1f}, so b/c1 >= 10 needs c1 <= {b / 10:.2f} s "
+                f"= {b / 10 / a:.2f}× a (c1 is {c1 / a:.2f}× a)"
+            )
+    if not shown:
+        return []
+    return [
+        "The two CPU ratio targets bound each other: b/c1 ≥ 10 and c1/a ≤ 2 together need b/a ≥ 20, and the "
+        "openpyxl script (b) costs only so many times calamine (a) here — " + "; ".join(shown) + "."
+    ]
 
 
 def sections_block(data: dict) -> list[str]:
