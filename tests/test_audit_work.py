@@ -45,7 +45,7 @@ def _near_duplicates(copies: int, monkeypatch) -> tuple[int, list, dict]:
 def test_summaries_are_compared_a_number_of_times_linear_in_the_group(monkeypatch):
     counts = {}
     for copies in (10, 20, 40):
-        calls, found, added = _near_duplicates(copies, monkeypatch)
+        calls, found, _ = _near_duplicates(copies, monkeypatch)
         assert len(found) == copies  # every copy is one group
         counts[copies] = calls
     assert counts[40] - counts[20] <= 2 * (counts[20] - counts[10])  # every pair would be 4×
