@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -237,3 +238,31 @@ def test_the_new_master_keeps_the_merge_history_and_ids_are_never_reused(revised
     later = read_master(again / "計画_第2.2版.xlsx")
     assert later.plan.measure("M-069").absorbed_ids == ("M-021", "M-022", "M-023")
     assert [m.measure_id for m in later.history] == ["M-021", "M-022", "M-023"]
+
+
+def _grade_formulas(out: Path) -> list[str]:
+    workbook = sorted((out / "sections").glob("*.xlsx"))[0]
+    return [
+        cell.value
+        for row in openpyxl.load_workbook(workbook)["施策"].iter_rows()
+        for cell in row
+        if isinstance(cell.value, str) and cell.value.startswith("=")
+    ]
+
+
+def test_next_years_workbooks_grade_by_the_rules_the_revision_used(master, tmp_path):
+    """A city's own rules file (`--rules`) reaches the live grade formulas of next year's workbooks,
+    not only the proposals: a workbook grading by Akita's letters would disagree with HQ's grades."""
+    rules = tmp_path / "rules.toml"
+    rules.write_text('name = "独自の基準"\n[kpi]\nreached = "B"\npartly_reached = "C"\n', encoding="utf-8")
+    outputs = {}
+    for name, extra in (("akita", []), ("own", ["--rules", str(rules)])):
+        outputs[name] = tmp_path / name
+        result = CliRunner().invoke(cli, ["revise", str(master), "-o", str(outputs[name]), *extra])
+        assert result.exit_code == 0, result.output
+    akita, own = (_grade_formulas(outputs[n]) for n in ("akita", "own"))
+    assert akita and len(akita) == len(own)
+    # every KPI grade: all reached → reached letter, some reached → partly_reached letter
+    kpi_letters = re.compile(r'"目標達成"\)=COUNTIFS\([^)]*\),"(.)",IF\(COUNTIFS\([^)]*"目標達成"\)>0,"(.)",')
+    assert {m.groups() for f in akita for m in kpi_letters.finditer(f)} == {("A", "B")}
+    assert {m.groups() for f in own for m in kpi_letters.finditer(f)} == {("B", "C")}

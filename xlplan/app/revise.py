@@ -193,7 +193,8 @@ def revise(
     current = read_master(master)
     plan = current.plan
     version = next_version(plan.version, to_version)
-    grades, proposals = _proposals(plan, _rules(rules))
+    grade_rules = _rules(rules)
+    grades, proposals = _proposals(plan, grade_rules)
     findings: list[Finding] = []
     wanted, decisions = Changes(), tuple(ProposalDecision(p, None) for p in proposals)
     if changes is not None:
@@ -219,7 +220,8 @@ def revise(
             files["book"], RevisionBook(plan, revision.plan, revision.comparison, decisions, grades, findings)
         )
         write_comparison_csv(files["csv"], revision.comparison, old_version=plan.version, new_version=version)
-        written = write_section_workbooks(new_view, files["sections"])
+        # next year's workbooks grade live by the same rules as this revision (a city's own file)
+        written = write_section_workbooks(new_view, files["sections"], rules=grade_rules)
     result.outputs = _outputs(directory, plan.version, version)
     result.sections = [result.outputs["sections"] / p.name for p in written]
     return result
