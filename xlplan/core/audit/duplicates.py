@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from difflib import SequenceMatcher
 
@@ -23,7 +24,9 @@ from ..model import Measure
 from .catalog import audit_finding
 from .context import AuditInput
 
-__all__ = ["near_duplicate", "near_duplicate_groups", "summary_similarity"]
+__all__ = ["LISTED_IDS", "near_duplicate", "near_duplicate_groups", "summary_similarity"]
+
+LISTED_IDS = 20  # other members named in one finding
 
 
 def _normal(name: str) -> str:
@@ -76,6 +79,11 @@ def near_duplicate_groups(
             i = parent[i]
         return i
 
+    summaries = [_normal(m.summary) for m in measures]
+    # one comparison per pair of distinct texts: copies of a business in many sections (or a
+    # plan of thousands of sections) would otherwise compare the same two summaries b² times
+    similarity = functools.cache(_text_similarity)
+
     buckets: dict[tuple[tuple[str, ...], str], list[int]] = {}
     for i, measure in enumerate(measures):
         name = _normal(measure.name)
@@ -91,7 +99,7 @@ def near_duplicate_groups(
                 a, b = measures[i], measures[j]
                 if a.primary_section == b.primary_section or root(i) == root(j):
                     continue
-                if min_similarity <= 0 or summary_similarity(a, b) >= min_similarity:
+                if min_similarity <= 0 or similarity(summaries[i], summaries[j]) >= min_similarity:
                     parent[root(j)] = root(i)
     groups: dict[int, list[Measure]] = {}
     for i, measure in enumerate(measures):
@@ -110,10 +118,10 @@ def near_duplicate(a: AuditInput) -> Iterator[Finding]:
         # Each member's closest summary among the others, compared once per pair of distinct
         # texts: a group of g copies of one business costs one comparison, not g².
         summaries = [_normal(m.summary) for m in group]
+        copies = Counter(summaries)
         similarity = functools.cache(_text_similarity)
         for measure, mine in zip(group, summaries, strict=True):
-            others = "、".join(m.measure_id for m in group if m is not measure)
-            texts = {text for other, text in zip(group, summaries, strict=True) if other is not measure}
+            texts = [text for text in copies if text != mine or copies[text] > 1]
             closest = max(similarity(mine, text) for text in texts)
             yield audit_finding(
                 Code.AUDIT_NEAR_DUPLICATE,
@@ -124,8 +132,16 @@ def near_duplicate(a: AuditInput) -> Iterator[Finding]:
                 measure.measure_id,
                 measure=measure.measure_id,
                 name=measure.name,
-                others=others,
+                others=_listed([m.measure_id for m in group if m is not measure]),
                 pattern=pattern,
                 hierarchy=hierarchy,
                 similarity=f"{closest:.0%}",
             )
+
+
+def _listed(ids: Sequence[str]) -> str:
+    """The other members' IDs; past `LISTED_IDS`, the first ones and how many more (a message naming
+    a thousand IDs is read by nobody, and g findings of g IDs each grow with the square of g)."""
+    if len(ids) <= LISTED_IDS:
+        return "、".join(ids)
+    return "、".join(ids[:LISTED_IDS]) + f"、…（+{len(ids) - LISTED_IDS:,}）"
