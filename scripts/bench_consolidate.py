@@ -376,7 +376,7 @@ def bench(sections: int, args: argparse.Namespace, work: Path) -> dict[str, obje
             "wall": round(statistics.median(r["wall"] for r in found), 2),
             "rss_mb": round(max(r["rss_mb"] for r in found)),
         }
-    merged = runs["c1" if "c1" in runs else "cN"][0]["info"].get("inputs", {}).get("merged")
+    merged = runs["c1" if "c1" in runs else "cN"][0]["info"].get("master", {}).get("merged")
     if merged != len(files):
         raise SystemExit(f"consolidate merged {merged} of {len(files)} files: the generated set is not realistic")
     phases = timed_phases(directory, work / "phases.xlsx")
