@@ -42,9 +42,19 @@ def libreoffice_pdfs(workbooks: list[Path], folder: Path) -> list[Path]:
     """Convert workbooks to PDF in one LibreOffice run (a throw-away profile)."""
     profile = folder / "lo-profile"
     subprocess.run(
-        ["soffice", "--headless", f"-env:UserInstallation={profile.as_uri()}", "--convert-to", PDF_FILTER,
-         "--outdir", str(folder), *map(str, workbooks)],
-        check=True, capture_output=True, timeout=600,
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--convert-to",
+            PDF_FILTER,
+            "--outdir",
+            str(folder),
+            *map(str, workbooks),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=600,
     )
     return [folder / f"{path.stem}.pdf" for path in workbooks]
 
@@ -52,9 +62,18 @@ def libreoffice_pdfs(workbooks: list[Path], folder: Path) -> list[Path]:
 def chromium_pdf(html: Path, pdf: Path) -> Path:
     """Print an HTML page to an A4 PDF with headless Chromium."""
     subprocess.run(
-        ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-         f"--print-to-pdf={pdf}", html.as_uri()],
-        check=True, capture_output=True, timeout=300,
+        [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            html.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     return pdf
 
@@ -63,10 +82,14 @@ def make_outputs(folder: Path) -> dict[str, Path]:
     """Run the demo and the revision into `folder`; the workbooks and page to print, by label."""
     demo = folder / "demo"
     subprocess.run(["xlplan", "demo", "-o", str(demo)], check=True, capture_output=True)
-    subprocess.run(["xlplan", "revise", str(demo / "master.xlsx"), "-o", str(folder / "rev")], check=True,
-                   capture_output=True)
-    subprocess.run(["xlplan", "revise", str(demo / "master.xlsx"), "--changes-template", "-o",
-                    str(folder / "changes.xlsx")], check=True, capture_output=True)
+    subprocess.run(
+        ["xlplan", "revise", str(demo / "master.xlsx"), "-o", str(folder / "rev")], check=True, capture_output=True
+    )
+    subprocess.run(
+        ["xlplan", "revise", str(demo / "master.xlsx"), "--changes-template", "-o", str(folder / "changes.xlsx")],
+        check=True,
+        capture_output=True,
+    )
     return {
         "調査票（課所室）": demo / "sections" / f"{SECTION}.xlsx",
         "評価シート付きの写し": demo / "graded" / f"{SECTION}.xlsx",

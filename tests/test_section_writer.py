@@ -4,8 +4,8 @@ Both writers write the same sample sections; openpyxl reads both files back and 
 section lead or the reader meets is compared: values and formulas, styles of every cell
 (fill, font, border, alignment, number format, locked), dropdowns and input messages,
 conditional formats, sheet and workbook protection, sheet states, freeze panes, filters,
-print settings, column widths. The work of writing is bounded too: the empty rows are
-stamped, not written cell by cell.
+print settings (fit or scale, print area, repeated titles, footer), row heights, column
+widths. The work of writing is bounded too: the empty rows are stamped, not written cell by cell.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ def _style(cell) -> tuple:
         fill.fill_type,
         _colour(fill.fgColor) if fill.fill_type else None,
         bool(font.b),
+        font.name,
         font.sz or 11.0,  # unset: the default 11 pt
         _colour(font.color),
         tuple((side.style, _colour(side.color)) for side in (border.left, border.right, border.top, border.bottom)),
@@ -100,6 +101,7 @@ def facts(path: Path) -> dict[str, object]:
                 v.errorTitle,
                 v.error,
                 (v.errorStyle or "stop") if v.showErrorMessage else None,  # "stop" is the default
+                v.imeMode,
             )
             for v in sheet.data_validations.dataValidation
         )
@@ -141,11 +143,19 @@ def facts(path: Path) -> dict[str, object]:
             (int(setup.fitToWidth or 1), int(setup.fitToHeight if setup.fitToHeight is not None else 1))
             if sheet.sheet_properties.pageSetUpPr and sheet.sheet_properties.pageSetUpPr.fitToPage
             else None,
+            # the scale when not fitted; 100 is the default, written or not
+            None
+            if sheet.sheet_properties.pageSetUpPr and sheet.sheet_properties.pageSetUpPr.fitToPage
+            else int(setup.scale or 100),
+            sheet.print_area,
             sheet.print_title_rows,
-            sheet.oddFooter.center.text,
+            sheet.print_title_cols,
+            (sheet.oddFooter.left.text, sheet.oddFooter.center.text, sheet.oddFooter.right.text),
         )
-        height = sheet.row_dimensions[2].height  # in whole pixels: XlsxWriter rounds points to the pixel grid
-        out[f"{name} view"] = (sheet.freeze_panes, sheet.auto_filter.ref, round(height * 4 / 3) if height else None)
+        out[f"{name} view"] = (sheet.freeze_panes, sheet.auto_filter.ref)
+        out[f"{name} heights"] = {  # in whole pixels: XlsxWriter rounds points to the pixel grid
+            row: round(dim.height * 4 / 3) for row, dim in sheet.row_dimensions.items() if dim.height
+        }
         out[f"{name} columns"] = {  # a <col> may span several columns
             index: (round(dim.width, 2) if dim.customWidth else None, bool(dim.hidden))
             for dim in sheet.column_dimensions.values()

@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from .enums import Basis, MilestoneStatus, Stage
 from .findings import Code, Finding
 from .fiscal import fy_label
-from .layout import SECTION_SHEETS
+from .layout import MEASURES, SECTION_SHEETS
+from .master.merge import REFERENCE_FIELDS
 from .records import member
 from .tables import SectionWorkbook, SheetRows
 
@@ -33,6 +34,7 @@ def check_section(book: SectionWorkbook, fiscal_year: int) -> list[Finding]:
     findings += _stage_requirements(book, fiscal_year)
     findings += _sums(book)
     findings += _milestone_dates(book)
+    findings += _typed_by_co_owner(book)
     return findings
 
 
@@ -205,3 +207,29 @@ def _milestone_dates(book: SectionWorkbook) -> Iterator[Finding]:
     for i, record, table in _rows(book, "schedule"):
         if record.get("status") == MilestoneStatus.DONE and record.get("completed_on") is None:
             yield _finding(Code.MILESTONE_DONE_WITHOUT_DATE, book, table, i, "completed_on", value="")
+
+
+# what a co-owner's row of 施策 may hold: the reference fields; everything else is the owner's
+_OWNER_FIELDS = tuple(c.field for c in MEASURES.columns if c.field not in REFERENCE_FIELDS)
+_OWNER_SHEETS = (("lifecycle", "ライフサイクル段階"), ("kpi", "評価指標"), ("schedule", "スケジュール"))
+
+
+def _typed_by_co_owner(book: SectionWorkbook) -> Iterator[Finding]:
+    """A co-owner typed what only the primary owner reports: `consolidate` would drop it, so
+    say so now, at the first such cell, while the section can still move it."""
+    co_owned: dict[str, str] = {}  # measure ID → its primary owner
+    for i, record, table in _rows(book, "measures"):
+        measure_id, primary = record.get("measure_id"), record.get("primary_section")
+        if not isinstance(measure_id, str) or _owned_here(book, record):
+            continue
+        co_owned[measure_id] = str(primary)
+        typed = [f for f in _OWNER_FIELDS if record.get(f) not in (None, "")]
+        if typed:
+            what = "・".join(table.layout.column(f).header for f in typed)
+            yield _finding(Code.MEASURE_NOT_OWNER, book, table, i, typed[0], value=measure_id, owner=primary, what=what)
+    for key, what in _OWNER_SHEETS:
+        for i, record, table in _rows(book, key):
+            measure_id = record.get("measure_id")
+            if isinstance(measure_id, str) and measure_id in co_owned:
+                owner = co_owned[measure_id]
+                yield _finding(Code.MEASURE_NOT_OWNER, book, table, i, "measure_id", owner=owner, what=what)

@@ -16,7 +16,6 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 from openpyxl import Workbook
-from openpyxl.styles import Font
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -44,6 +43,7 @@ from ..core.tables import SectionWorkbook
 from .atomic import atomic_write
 from .grade_formulas import FormulaContext
 from .openpyxl_layout import write_layout_sheet
+from .openpyxl_look import font, japanese_workbook
 from .reader import failure_reason, read_section_workbook, read_sheet
 from .section_writer import FISCAL_YEARS_OFFERED, TemplateOptions
 from .xlsx.limits import DEFAULT_LIMITS, InputRefused, ReadLimits
@@ -90,7 +90,7 @@ def write_changes_workbook(
             for p in proposals
         ]
     }
-    workbook = Workbook()
+    workbook = japanese_workbook()
     instructions = workbook.active
     instructions.title = INSTRUCTIONS_SHEET
     lists = _write_lists(workbook, options.fiscal_year)
@@ -140,7 +140,7 @@ def _write_reference(sheet: Worksheet, plan: Plan) -> None:
     """The plan's active measures and KPIs, to look IDs up while typing (locked)."""
     year = plan.evaluated_fy
     sheet.append([f"第{plan.version}版の施策と指標（{fy_label(year)}）― 参照用です。変更は各シートに書きます"])
-    sheet["A1"].font = Font(bold=True, color="1F4E78")
+    sheet["A1"].font = font(bold=True, color="1F4E78")
     headers = [
         "施策ID",
         "施策名",
@@ -153,7 +153,7 @@ def _write_reference(sheet: Worksheet, plan: Plan) -> None:
     ]
     sheet.append(headers)
     for cell in sheet[2]:
-        cell.font = Font(bold=True)
+        cell.font = font(bold=True)
     for measure in plan.measures:
         if not measure.is_active_in(year + 1):
             continue
@@ -193,9 +193,9 @@ def _write_instructions(sheet: Worksheet, options: ChangesOptions) -> None:
     for row, (text, style) in enumerate(lines, start=1):
         cell = sheet.cell(row=row, column=1, value=text or None)
         if style == "title":
-            cell.font = Font(bold=True, size=14, color="1F4E78")
+            cell.font = font(bold=True, size=14, color="1F4E78")
         elif style:
-            cell.font = Font(bold=True)
+            cell.font = font(bold=True)
     sheet.column_dimensions["A"].width = 120
     sheet.protection.sheet = True
 

@@ -12,8 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.cells import column_letter
@@ -21,10 +20,13 @@ from ..core.findings import Finding, sorted_findings
 from ..core.fiscal import fy_label
 from ..core.grading import MeasureGrade
 from ..core.model import Plan
+from ..core.print_metrics import row_height
 from ..core.revision.changes import ComparisonRow
 from ..core.revision.read import ProposalDecision
 from .atomic import atomic_write
 from .csv_export import Table, write_csv
+from .openpyxl_look import font, japanese_workbook
+from .print_setup import print_openpyxl
 
 __all__ = ["RevisionBook", "comparison_headers", "write_comparison_csv", "write_revision_book"]
 
@@ -88,9 +90,10 @@ def write_revision_book(path: Path, book: RevisionBook) -> Path:
     :param path: the .xlsx to write.
     :param book: the comparison, decisions, grades and findings to show.
     """
-    workbook = Workbook()
+    workbook = japanese_workbook()
     old, new = book.old, book.new
     versions = f"第{old.version}版 → 第{new.version}版"
+    workbook.properties.title = f"{new.name}　改訂資料（{versions}）"  # also each page's footer
     _table(
         workbook.active,
         COMPARISON_SHEET,
@@ -164,10 +167,10 @@ def _table(
 ) -> None:
     """A banner, a header row and the rows, wrapped, filtered and printable (A4 landscape)."""
     sheet.title = title
-    sheet.cell(row=1, column=1, value=banner).font = Font(bold=True, size=12, color="1F4E78")
+    sheet.cell(row=1, column=1, value=banner).font = font(bold=True, size=12, color="1F4E78")
     for index, (header, width) in enumerate(zip(headers, widths, strict=True), start=1):
         cell = sheet.cell(row=2, column=index, value=header)
-        cell.font = Font(bold=True, color="FFFFFF")
+        cell.font = font(bold=True, color="FFFFFF")
         cell.fill = _HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = _BORDER
@@ -177,12 +180,9 @@ def _table(
             cell = sheet.cell(row=offset, column=index, value=value if value != "" else None)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             cell.border = _BORDER
+        sheet.row_dimensions[offset].height = row_height(zip(values, widths, strict=True))
+    sheet.row_dimensions[2].height = row_height(zip(headers, widths, strict=True))
     last = max(2, len(rows) + 2)
     sheet.auto_filter.ref = f"A2:{column_letter(len(headers))}{last}"
     sheet.freeze_panes = "C3" if len(headers) > 2 else "A3"
-    sheet.print_title_rows = "1:2"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    print_openpyxl(sheet, widths, last, owner=sheet.parent.properties.title or "", title_rows=2, title_columns=2)

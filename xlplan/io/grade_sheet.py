@@ -10,15 +10,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..core.appearance import GRADE_INK
 from ..core.grading import MeasureGrade
+from ..core.layout import META_SHEET
+from ..core.print_metrics import row_height
 from ..errors import UsageError
 from .atomic import atomic_write
 from .grade_formulas import MISMATCH_MARK
 from .openpyxl_layout import BANNER_FONT, BORDER, HEADER_FILL, HEADER_FONT
-from .section_style import GRADE_COLOURS, MISMATCH_COLOUR
+from .openpyxl_look import font
+from .print_setup import print_openpyxl
+from .section_style import GRADE_COLOURS, MISMATCH_COLOUR, MISMATCH_FONT_COLOUR
 
 __all__ = ["GRADE_SHEET", "GRADE_SHEET_HEADERS", "GradeSheetInfo", "write_graded_copy"]
 
@@ -70,14 +75,26 @@ def write_graded_copy(
     if GRADE_SHEET in workbook.sheetnames:
         del workbook[GRADE_SHEET]
     sheet = workbook.create_sheet(GRADE_SHEET, index=min(1, len(workbook.sheetnames)))
-    _fill(sheet, grades, names, info)
+    _fill(sheet, grades, names, info, _section_of(workbook))
     workbook.active = workbook.sheetnames.index(GRADE_SHEET)
     for ws in workbook.worksheets:
         ws.sheet_view.tabSelected = ws.title == GRADE_SHEET
     return atomic_write(Path(target), lambda tmp: workbook.save(tmp))
 
 
-def _fill(sheet: Worksheet, grades: Sequence[MeasureGrade], names: Mapping[str, str], info: GradeSheetInfo) -> None:
+def _section_of(workbook: openpyxl.Workbook) -> str:
+    """The section stamped in the workbook's _meta sheet ('' when absent): the footer's owner."""
+    if META_SHEET not in workbook.sheetnames:
+        return ""
+    for key, value, *_ in workbook[META_SHEET].iter_rows(max_col=2, values_only=True):
+        if key == "section":
+            return str(value or "")
+    return ""
+
+
+def _fill(
+    sheet: Worksheet, grades: Sequence[MeasureGrade], names: Mapping[str, str], info: GradeSheetInfo, section: str
+) -> None:
     banner = (
         f"{info.title}　評価基準: {info.rules_name}　評価基準日: {info.evaluation_date}　"
         f"元のファイル: {info.source}（xlplan grade が計算）"
@@ -90,6 +107,8 @@ def _fill(sheet: Worksheet, grades: Sequence[MeasureGrade], names: Mapping[str, 
         cell.border = BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width = width
+    widths = list(GRADE_SHEET_HEADERS.values())
+    sheet.row_dimensions[2].height = row_height(zip(GRADE_SHEET_HEADERS, widths, strict=True))
     for row, grade in enumerate(grades, start=3):
         values = (
             grade.measure_id,
@@ -103,24 +122,20 @@ def _fill(sheet: Worksheet, grades: Sequence[MeasureGrade], names: Mapping[str, 
             grade.trace,
             grade.override_reason or None,
         )
+        sheet.row_dimensions[row].height = row_height(zip(values, widths, strict=True))
         for column, value in enumerate(values, start=1):
             cell = sheet.cell(row=row, column=column, value=value)
             cell.border = BORDER
-            cell.alignment = Alignment(vertical="top", wrap_text=column in (2, 8, 9, 10))
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
             if column in (3, 5, 6, 7):
                 cell.number_format = "@"
         if grade.grade:
             colour = GRADE_COLOURS[grade.grade.value]
             sheet.cell(row=row, column=5).fill = PatternFill("solid", fgColor=colour)
-            sheet.cell(row=row, column=5).font = Font(bold=True)
+            sheet.cell(row=row, column=5).font = font(bold=True, color=GRADE_INK[grade.grade.value])
         if grade.mismatch:
             sheet.cell(row=row, column=7).fill = PatternFill("solid", fgColor=MISMATCH_COLOUR)
-            sheet.cell(row=row, column=7).font = Font(bold=True, color="9C0006")
+            sheet.cell(row=row, column=7).font = font(bold=True, color=MISMATCH_FONT_COLOUR)
     sheet.freeze_panes = "C3"
     sheet.auto_filter.ref = f"A2:{openpyxl.utils.get_column_letter(len(GRADE_SHEET_HEADERS))}{max(2, len(grades) + 2)}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = "1:2"
+    print_openpyxl(sheet, widths, len(grades) + 2, owner=section, title_rows=2, title_columns=2)

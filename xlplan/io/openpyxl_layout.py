@@ -18,6 +18,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..core.appearance import GRADE_INK
 from ..core.cells import column_letter
 from ..core.layout import (
     BANNER_ROW,
@@ -31,30 +32,41 @@ from ..core.layout import (
     Kind,
     SheetLayout,
 )
+from ..core.print_metrics import line_count, row_height
 from .grade_formulas import FormulaContext, computed_formulas
+from .openpyxl_look import font, japanese_workbook
+from .print_setup import print_openpyxl
 from .rules_file import load_rules
 from .section_style import (
     BANNER_COLOUR,
     BORDER_COLOUR,
+    CO_OWNED_COLOUR,
     COMPUTED_COLOUR,
     COMPUTED_HEADER_COLOUR,
     GRADE_COLOURS,
     HEADER_COLOUR,
-    HEADER_HEIGHT,
     INPUT_COLOUR,
     MISMATCH_COLOUR,
     MISMATCH_FONT_COLOUR,
     MISSING_COLOUR,
+    WRAPPED_KINDS,
+    co_owner_label,
+    co_owner_of,
+    ime_mode,
     number_format,
 )
 from .section_writer import (
+    INSTRUCTIONS_WIDTH,
     TemplateOptions,
     banner_text,
     cell_value,
     dropdown_lists,
+    header_height,
     input_message,
     instruction_lines,
     meta_values,
+    printed_last_row,
+    row_heights,
 )
 
 __all__ = [
@@ -70,9 +82,10 @@ INPUT_FILL = PatternFill("solid", fgColor=INPUT_COLOUR)
 HEADER_FILL = PatternFill("solid", fgColor=HEADER_COLOUR)
 COMPUTED_HEADER_FILL = PatternFill("solid", fgColor=COMPUTED_HEADER_COLOUR)
 COMPUTED_FILL = PatternFill("solid", fgColor=COMPUTED_COLOUR)
+CO_OWNED_FILL = PatternFill("solid", fgColor=CO_OWNED_COLOUR)
 MISSING_FILL = PatternFill("solid", fgColor=MISSING_COLOUR)
-BANNER_FONT = Font(bold=True, size=12, color=BANNER_COLOUR)
-HEADER_FONT = Font(bold=True, color="FFFFFF")
+BANNER_FONT = font(bold=True, size=12, color=BANNER_COLOUR)
+HEADER_FONT = font(bold=True, color="FFFFFF")
 THIN = Side(style="thin", color=BORDER_COLOUR)
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
@@ -81,7 +94,7 @@ def build_reference_section_workbook(
     options: TemplateOptions, records: Mapping[str, Sequence[Mapping[str, object]]]
 ) -> Workbook:
     """The section workbook as the openpyxl writer drew it (the reference; see the module docstring)."""
-    workbook = Workbook()
+    workbook = japanese_workbook()
     instructions = workbook.active
     instructions.title = INSTRUCTIONS_SHEET
     lists = _write_lists(workbook, options)
@@ -135,7 +148,7 @@ def write_layout_sheet(
             cell.fill = INPUT_FILL
             cell.border = BORDER
             cell.number_format = number_format(column.kind)
-            if column.kind is Kind.LONG_TEXT:
+            if column.kind in WRAPPED_KINDS:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
     for offset, record in enumerate(rows):
         for index, column in enumerate(layout.columns, start=1):
@@ -144,24 +157,37 @@ def write_layout_sheet(
                 sheet.cell(row=FIRST_DATA_ROW + offset, column=index, value=value)
     _add_missing_highlight(sheet, layout, last_row)
     _write_computed(sheet, layout, last_row, formulas)
+    if layout is SECTION_SHEETS[0]:
+        for offset, record in enumerate(rows):
+            if owner := co_owner_of(record, options.section):
+                _lock_co_owned_row(sheet, layout, FIRST_DATA_ROW + offset, owner)
 
-    sheet.row_dimensions[HEADER_ROW].height = HEADER_HEIGHT
+    sheet.row_dimensions[HEADER_ROW].height = header_height(layout.all_columns)
+    for offset, height in enumerate(row_heights(layout.all_columns, rows)):
+        sheet.row_dimensions[FIRST_DATA_ROW + offset].height = height
     sheet.freeze_panes = sheet.cell(row=FIRST_DATA_ROW, column=2 if width > 2 else 1)
-    # Filter and sort over the input columns only: the locked formula cells stay put and
-    # recompute for whatever row content lands beside them.
-    sheet.auto_filter.ref = f"A{HEADER_ROW}:{column_letter(len(layout.columns))}{last_row}"
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{column_letter(width)}{last_row}"
     sheet.protection.sheet = True
     sheet.protection.autoFilter = False  # allowed
     sheet.protection.sort = False
     sheet.protection.formatColumns = False
     sheet.protection.formatRows = False
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = f"{BANNER_ROW}:{HEADER_ROW}"
-    sheet.oddFooter.center.text = "&P / &N"
+    widths = [0 if c.hidden else c.width for c in layout.all_columns]
+    owner = options.section or options.plan_name
+    print_openpyxl(sheet, widths, printed_last_row(len(rows)), owner=owner, title_rows=HEADER_ROW, title_columns=2)
+
+
+def _lock_co_owned_row(sheet: Worksheet, layout: SheetLayout, row: int, owner: str) -> None:
+    """Another section's measure: every cell locked and grey, the owner named in the grade reason."""
+    for index, column in enumerate(layout.all_columns, start=1):
+        cell = sheet.cell(row=row, column=index)
+        cell.protection = Protection(locked=True)
+        cell.fill = CO_OWNED_FILL
+        cell.number_format = "General"  # nothing is typed here
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+        if column.computed:
+            cell.value = co_owner_label(owner) if column.field == "grade_reason" else None
+            cell.font = font(bold=column.field == "grade_reason")
 
 
 def _header(sheet: Worksheet, index: int, column: Column, fill: PatternFill) -> str:
@@ -205,7 +231,7 @@ def _write_computed(sheet: Worksheet, layout: SheetLayout, last_row: int, formul
                     FormulaRule(
                         formula=[f'${letter}{FIRST_DATA_ROW}="{grade}"'],
                         fill=PatternFill("solid", fgColor=colour, bgColor=colour),
-                        font=Font(bold=True),
+                        font=Font(bold=True, color=GRADE_INK[grade]),
                     ),
                 )
     if any(c.field == "grade_check" for c in layout.computed):
@@ -249,6 +275,7 @@ def _add_validation(
     validation.promptTitle = title
     validation.prompt = input_message(column)
     validation.showInputMessage = True
+    validation.imeMode = ime_mode(column)
     validation.add(f"{letter}{HEADER_ROW}:{letter}{last_row}")
     sheet.add_data_validation(validation)
 
@@ -271,13 +298,16 @@ def _write_instructions(sheet: Worksheet, options: TemplateOptions) -> None:
     for row, (text, style) in enumerate(lines, start=1):
         cell = sheet.cell(row=row, column=1, value=text or None)
         if style == "title":
-            cell.font = Font(bold=True, size=14, color=BANNER_COLOUR)
+            cell.font = font(bold=True, size=14, color=BANNER_COLOUR)
         elif style in ("heading", "sheet"):
-            cell.font = Font(bold=True)
-    sheet.column_dimensions["A"].width = 120
+            cell.font = font(bold=True)
+        elif text:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if text and line_count(text, INSTRUCTIONS_WIDTH) > 1:
+            sheet.row_dimensions[row].height = row_height([(text, INSTRUCTIONS_WIDTH)])
+    sheet.column_dimensions["A"].width = INSTRUCTIONS_WIDTH
     sheet.protection.sheet = True
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    print_openpyxl(sheet, [INSTRUCTIONS_WIDTH], len(lines), owner=options.section or options.plan_name, landscape=False)
 
 
 def _write_meta(workbook: Workbook, options: TemplateOptions) -> None:

@@ -15,7 +15,7 @@ thousands of identical cells through XlsxWriter one by one.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,28 +40,48 @@ from ..core.layout import (
     Kind,
     SheetLayout,
 )
+from ..core.print_metrics import line_count, row_height
 from ..core.self_check import SELF_CHECK_SHEET, Tables
 from .atomic import atomic_write
 from .grade_formulas import FormulaContext, computed_formulas
+from .print_setup import print_xlsxwriter
 from .rules_file import load_rules
-from .section_style import CELL_STYLES, HEADER_HEIGHT, RULE_STYLES, computed_role, input_role
+from .section_style import (
+    CELL_STYLES,
+    HEADER_HEIGHT,
+    RULE_STYLES,
+    WRAPPED_KINDS,
+    co_owner_label,
+    co_owner_of,
+    computed_role,
+    ime_mode,
+    input_role,
+)
 from .self_check_sheet import write_self_check_sheet
 from .xlsxwriter_text import TextWorkbook, TextWorksheet
 
 __all__ = [
     "FISCAL_YEARS_OFFERED",
+    "INSTRUCTIONS_WIDTH",
+    "PRINTED_BLANK_ROWS",
+    "SheetContext",
     "TemplateOptions",
     "banner_text",
     "cell_value",
     "dropdown_lists",
+    "header_height",
     "input_message",
     "instruction_lines",
     "meta_values",
+    "printed_last_row",
+    "row_heights",
+    "sheet_builders",
     "write_section_workbook",
 ]
 
 FISCAL_YEARS_OFFERED = range(-2, 4)  # dropdown: two years back to three ahead of the template's year
-PAPER_A4 = 9
+PRINTED_BLANK_ROWS = 10  # a blank template prints this many empty rows to write on; a filled one, its rows
+INSTRUCTIONS_WIDTH = 100  # the 記入要領 column: fits A4 portrait at 100 %, long lines wrap
 _SENTINEL_ROW = 1_048_576  # Excel's last row: never a data row, so its digits mark "this row" in a stamp
 
 
@@ -161,6 +181,11 @@ def instruction_lines(options: TemplateOptions) -> list[tuple[str, str]]:
             "8. 提出前に「入力チェック」シートで「エラー 0 件 — 提出できます」と表示されることを確認してください。",
             "",
         ),
+        (
+            "9. 灰色で「主担当: ○○が報告」と表示された施策の行は、他の課所室が主担当の施策です。"
+            "段階・評価指標・取組結果などは主担当の課所室が報告するため、入力できません。",
+            "",
+        ),
         ("", ""),
         ("シートと項目", "heading"),
     ]
@@ -172,6 +197,22 @@ def instruction_lines(options: TemplateOptions) -> list[tuple[str, str]]:
             mark = "（必須）" if column.required else "（自動計算・入力不要）" if column.computed else ""
             lines.append((f"　・{column.header}{mark}: {column.help}", ""))
     return lines
+
+
+def header_height(columns: Sequence[Column]) -> float:
+    """The header row's height in points: every header's lines in its column's width."""
+    return row_height(((c.header, c.width) for c in columns if not c.hidden), minimum=HEADER_HEIGHT)
+
+
+def row_heights(columns: Sequence[Column], rows: Sequence[Mapping[str, object]]) -> list[float]:
+    """The height in points of each pre-filled row: its wrapped text cells' lines."""
+    wrapped = [c for c in columns if c.kind in WRAPPED_KINDS and not c.computed and not c.hidden]
+    return [row_height((cell_value(c, record.get(c.field)), c.width) for c in wrapped) for record in rows]
+
+
+def printed_last_row(rows: int) -> int:
+    """The last row (1-based) of a layout sheet's print area with `rows` pre-filled rows."""
+    return FIRST_DATA_ROW - 1 + (rows or PRINTED_BLANK_ROWS)
 
 
 def meta_values(options: TemplateOptions) -> dict[str, str]:
@@ -227,68 +268,111 @@ class _SectionWorkbook(TextWorkbook):
         self._xml_empty_tag("workbookProtection", [("lockStructure", 1)])
 
 
+@dataclass(frozen=True, slots=True)
+class SheetContext:
+    """What every sheet builder of the section workbook may draw with."""
+
+    workbook: TextWorkbook
+    options: TemplateOptions
+    records: Records
+    styles: Mapping[str, Format]
+    rule_styles: Mapping[str, Format]
+    lists: Mapping[str, str]  # field → the dropdown's range formula on the lists sheet
+    formulas: FormulaContext
+
+    @property
+    def owner(self) -> str:
+        """Who the printed pages belong to (the footer's left)."""
+        return self.options.section or self.options.plan_name
+
+
+SheetBuilder = Callable[[_StampedWorksheet, SheetContext], None]
+
+
+def sheet_builders() -> list[tuple[str, SheetBuilder]]:
+    """The workbook's sheets in order, each with the function that draws it. A new sheet is
+    one more entry; it may print like the others with `io.print_setup.print_page`."""
+    builders: list[tuple[str, SheetBuilder]] = [
+        (INSTRUCTIONS_SHEET, _write_instructions),
+        (SELF_CHECK_SHEET, _write_self_check),  # second: what `check` would find, live
+        (LISTS_SHEET, _write_lists),
+    ]
+    builders += [(layout.name, _layout_builder(layout)) for layout in SECTION_SHEETS]
+    builders.append((META_SHEET, _write_meta))
+    return builders
+
+
+def _write_self_check(sheet: _StampedWorksheet, context: SheetContext) -> None:
+    write_self_check_sheet(context.workbook, sheet, Tables(context.formulas.last_rows, context.options.section))
+
+
+def _layout_builder(layout: SheetLayout) -> SheetBuilder:
+    def build(sheet: _StampedWorksheet, context: SheetContext) -> None:
+        _draw_layout_sheet(sheet, layout, context, context.records.get(layout.key, ()))
+
+    return build
+
+
 def _write(target: Path, options: TemplateOptions, records: Records) -> None:
     workbook = _SectionWorkbook(str(target), {"in_memory": True})
-    styles = {role: workbook.add_format(dict(props)) for role, props in CELL_STYLES.items()}
-    rule_styles = {role: workbook.add_format(dict(props)) for role, props in RULE_STYLES.items()}
-    instructions = workbook.add_worksheet(INSTRUCTIONS_SHEET)
-    self_check = workbook.add_worksheet(SELF_CHECK_SHEET)  # second: what `check` would find, live
-    lists = _write_lists(workbook.add_worksheet(LISTS_SHEET), options)
     last_rows = {
         layout.key: FIRST_DATA_ROW + len(records.get(layout.key, ())) + options.blank_rows - 1
         for layout in SECTION_SHEETS
     }
-    formulas = FormulaContext(options.rules or load_rules(), options.fiscal_year, last_rows)
-    write_self_check_sheet(workbook, self_check, Tables(last_rows, options.section))
-    for layout in SECTION_SHEETS:
-        sheet = workbook.add_worksheet(layout.name)
-        _draw_layout_sheet(sheet, layout, options, records.get(layout.key, ()), lists, formulas, styles, rule_styles)
-    _write_instructions(instructions, options, styles)
-    _write_meta(workbook.add_worksheet(META_SHEET), options, styles)
+    context = SheetContext(
+        workbook=workbook,
+        options=options,
+        records=records,
+        styles={role: workbook.add_format(dict(props)) for role, props in CELL_STYLES.items()},
+        rule_styles={role: workbook.add_format(dict(props)) for role, props in RULE_STYLES.items()},
+        lists=dropdown_lists(options.fiscal_year, SECTION_SHEETS)[1],
+        formulas=FormulaContext(options.rules or load_rules(), options.fiscal_year, last_rows),
+    )
+    for name, build in sheet_builders():
+        build(workbook.add_worksheet(name), context)
     try:
         workbook.close()
     except FileCreateError as error:  # XlsxWriter wraps the OSError (a full disk…) the callers report
         raise error.args[0] from None
 
 
-def _write_lists(sheet: _StampedWorksheet, options: TemplateOptions) -> dict[str, str]:
-    """The very hidden sheet holding every dropdown list; returns field → range formula."""
+def _write_lists(sheet: _StampedWorksheet, context: SheetContext) -> None:
+    """The very hidden sheet holding every dropdown list."""
     sheet.very_hidden()
-    columns, ranges = dropdown_lists(options.fiscal_year, SECTION_SHEETS)
+    columns, _ = dropdown_lists(context.options.fiscal_year, SECTION_SHEETS)
     for index, values in enumerate(columns):
         for row, value in enumerate(values):
             sheet.write_string(row, index, value)  # text as text, whatever it looks like
-    return ranges
 
 
 def _draw_layout_sheet(
-    sheet: _StampedWorksheet,
-    layout: SheetLayout,
-    options: TemplateOptions,
-    rows: Sequence[Mapping[str, object]],
-    lists: Mapping[str, str],
-    formulas: FormulaContext,
-    styles: Mapping[str, Format],
-    rule_styles: Mapping[str, Format],
+    sheet: _StampedWorksheet, layout: SheetLayout, context: SheetContext, rows: Sequence[Mapping[str, object]]
 ) -> None:
     """One layout's sheet: banner, headers with input messages, dropdowns, formatted input rows
-    (unlocked), pre-filled `rows`, live formula columns, protection and print settings."""
+    (unlocked), pre-filled `rows` (another section's measures locked and grey), live formula
+    columns, protection and print settings."""
+    options, styles, formulas = context.options, context.styles, context.formulas
     columns = layout.all_columns
-    width, inputs = len(columns), len(layout.columns)
+    width = len(columns)
     last_row = formulas.last_rows[layout.key]
     sheet.write_string(BANNER_ROW - 1, 0, banner_text(layout, options), styles["banner"])
-    sheet.set_row(HEADER_ROW - 1, HEADER_HEIGHT)
+    sheet.set_row(HEADER_ROW - 1, header_height(columns))
     for index, column in enumerate(columns):
         header_role = "computed header" if column.computed else "header"
         sheet.write_string(HEADER_ROW - 1, index, column.header, styles[header_role])
         sheet.set_column(index, index, column.width, None, {"hidden": True} if column.hidden else {})
-        sheet.data_validation(HEADER_ROW - 1, index, last_row - 1, index, _validation(column, lists))
+        sheet.data_validation(HEADER_ROW - 1, index, last_row - 1, index, _validation(column, context.lists))
     cell_styles = [styles[computed_role(c) if c.computed else input_role(c)] for c in columns]
 
     # The pre-filled rows, cell by cell; then the empty rows, stamped from one rendered row.
     row_formulas = _formula_stamps(layout, formulas)
-    for offset, record in enumerate(rows):
+    for offset, (record, height) in enumerate(zip(rows, row_heights(columns, rows), strict=True)):
         row = FIRST_DATA_ROW + offset
+        sheet.set_row(row - 1, height)
+        owner = co_owner_of(record, options.section) if layout is SECTION_SHEETS[0] else None
+        if owner:
+            _write_co_owned_row(sheet, row, layout, record, owner, styles)
+            continue
         for index, column in enumerate(columns):
             if column.computed:
                 formula = str(row).join(row_formulas[column.field])
@@ -299,17 +383,35 @@ def _draw_layout_sheet(
     empty_rows = _empty_rows_xml(columns, cell_styles, row_formulas, first_empty, last_row)
     sheet.stamp(first_empty, last_row, empty_rows, width)
 
-    _add_rules(sheet, layout, last_row, rule_styles)
+    _add_rules(sheet, layout, last_row, context.rule_styles)
     sheet.freeze_panes(FIRST_DATA_ROW - 1, 1 if width > 2 else 0)
-    # Filter and sort over the input columns only: the locked formula cells stay put and
-    # recompute for whatever row content lands beside them.
-    sheet.autofilter(HEADER_ROW - 1, 0, last_row - 1, inputs - 1)
+    # Filter over every column (算定評価 included); sorting stays possible on the unlocked input
+    # cells only, so the locked formula cells stay put and recompute beside whatever lands there.
+    sheet.autofilter(HEADER_ROW - 1, 0, last_row - 1, width - 1)
     sheet.protect("", {"autofilter": True, "sort": True, "format_columns": True, "format_rows": True})
-    sheet.set_landscape()
-    sheet.set_paper(PAPER_A4)
-    sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(BANNER_ROW - 1, HEADER_ROW - 1)
-    sheet.set_footer("&C&P / &N")
+    widths = [0 if c.hidden else c.width for c in columns]
+    print_xlsxwriter(
+        sheet, widths, printed_last_row(len(rows)), owner=context.owner, title_rows=HEADER_ROW, title_columns=2
+    )
+
+
+def _write_co_owned_row(
+    sheet: _StampedWorksheet,
+    row: int,
+    layout: SheetLayout,
+    record: Mapping[str, object],
+    owner: str,
+    styles: Mapping[str, Format],
+) -> None:
+    """A measure another section owns: its reference cells shown, every cell locked and grey,
+    and 「主担当: ○○が報告」 where its grade reason would be (no formula: nothing to grade here)."""
+    for index, column in enumerate(layout.all_columns):
+        if column.field == "grade_reason":
+            sheet.write_string(row - 1, index, co_owner_label(owner), styles["co-owned label"])
+        elif column.computed:
+            sheet.write_blank(row - 1, index, None, styles["co-owned"])
+        else:
+            _write_value(sheet, row - 1, index, cell_value(column, record.get(column.field)), styles["co-owned"])
 
 
 def _formula_stamps(layout: SheetLayout, formulas: FormulaContext) -> dict[str, list[str]]:
@@ -393,6 +495,8 @@ def _validation(column: Column, lists: Mapping[str, str]) -> dict[str, Any]:
         }
     if not column.computed:
         validation["error_title"] = column.header[:32]
+    if mode := ime_mode(column):
+        validation["ime_mode"] = mode
     validation.update(ignore_blank=True, input_title=column.header[:32], input_message=input_message(column))
     return validation
 
@@ -421,20 +525,24 @@ def _add_rules(sheet: _StampedWorksheet, layout: SheetLayout, last_row: int, rul
         )
 
 
-def _write_instructions(sheet: _StampedWorksheet, options: TemplateOptions, styles: Mapping[str, Format]) -> None:
+def _write_instructions(sheet: _StampedWorksheet, context: SheetContext) -> None:
+    """記入要領: one wrapped column (A4 portrait), a long line's row as tall as its lines."""
+    styles = context.styles
     roles = {"title": styles["title"], "heading": styles["heading"], "sheet": styles["heading"]}
-    for row, (text, role) in enumerate(instruction_lines(options)):
+    lines = instruction_lines(context.options)
+    for row, (text, role) in enumerate(lines):
         if text:
-            sheet.write_string(row, 0, text, roles.get(role))
-    sheet.set_column(0, 0, 120)
+            sheet.write_string(row, 0, text, roles.get(role, styles["instruction"]))
+            if line_count(text, INSTRUCTIONS_WIDTH) > 1:
+                sheet.set_row(row, row_height([(text, INSTRUCTIONS_WIDTH)]))
+    sheet.set_column(0, 0, INSTRUCTIONS_WIDTH)
     sheet.protect()
-    sheet.set_landscape()
-    sheet.set_paper(PAPER_A4)
+    print_xlsxwriter(sheet, [INSTRUCTIONS_WIDTH], len(lines), owner=context.owner, landscape=False)
 
 
-def _write_meta(sheet: _StampedWorksheet, options: TemplateOptions, styles: Mapping[str, Format]) -> None:
+def _write_meta(sheet: _StampedWorksheet, context: SheetContext) -> None:
     sheet.very_hidden()
-    for row, (key, value) in enumerate(meta_values(options).items()):
+    for row, (key, value) in enumerate(meta_values(context.options).items()):
         sheet.write_string(row, 0, key)
-        sheet.write_string(row, 1, value, styles["text"])
+        sheet.write_string(row, 1, value, context.styles["text"])
     sheet.protect()

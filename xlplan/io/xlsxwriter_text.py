@@ -18,6 +18,7 @@ from typing import Any
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from ..core.appearance import FONT_NAME, FONT_SIZE
 from ..errors import shown_text
 
 __all__ = ["TextWorkbook", "TextWorksheet"]
@@ -26,7 +27,35 @@ _RICH_START, _RICH_END = "<r>", "</r>"
 
 
 class TextWorksheet(Worksheet):
-    """A worksheet whose string cells never pass through as XML."""
+    """A worksheet whose string cells never pass through as XML, and whose data validations
+    may set the Japanese IME mode (`data_validation(..., {"ime_mode": "off"})`, Excel's imeMode)."""
+
+    def data_validation(self, first_row: int, first_col: int, last_row: int, last_col: int, options: Any = None) -> int:
+        options = dict(options or {})
+        ime_mode = options.pop("ime_mode", None)
+        result = super().data_validation(first_row, first_col, last_row, last_col, options)
+        if ime_mode and result == 0:
+            self.validations[-1]["ime_mode"] = ime_mode
+        return result
+
+    def _write_data_validation(self, options: Any) -> None:
+        self._ime_mode = options.get("ime_mode")
+        try:
+            super()._write_data_validation(options)
+        finally:
+            self._ime_mode = None
+
+    def _xml_start_tag(self, tag: str, attributes: Any = None) -> None:
+        super()._xml_start_tag(tag, self._with_ime(tag, attributes))
+
+    def _xml_empty_tag(self, tag: str, attributes: Any = None) -> None:
+        super()._xml_empty_tag(tag, self._with_ime(tag, attributes))
+
+    def _with_ime(self, tag: str, attributes: Any) -> Any:
+        # XlsxWriter has no imeMode; it is one more attribute of <dataValidation>
+        if tag == "dataValidation" and getattr(self, "_ime_mode", None):
+            return [*(attributes or []), ("imeMode", self._ime_mode)]
+        return attributes if attributes is not None else []
 
     def _write_string(self, row: int, col: int, string: str, cell_format: Any = None) -> int:
         # Every string write (write, write_string, merge_range, write_row...) comes through here.
@@ -39,6 +68,12 @@ class TextWorksheet(Worksheet):
 
 
 class TextWorkbook(Workbook):
-    """`xlsxwriter.Workbook` whose worksheets are `TextWorksheet`s."""
+    """`xlsxwriter.Workbook` whose worksheets are `TextWorksheet`s, every cell in the one
+    Japanese font (`core.appearance.FONT_NAME`) unless a format says otherwise."""
 
     worksheet_class = TextWorksheet
+
+    def __init__(self, filename: Any = None, options: dict[str, Any] | None = None) -> None:
+        options = dict(options or {})
+        options.setdefault("default_format_properties", {"font_name": FONT_NAME, "font_size": FONT_SIZE})
+        super().__init__(filename, options)

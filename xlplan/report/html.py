@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from html import escape
 
+from ..core.appearance import FONT_FAMILY, GRADE_PALETTE
 from ..core.enums import Severity
 from ..core.fiscal import fy_label
 from ..core.master.view import GRADE_COLUMNS, grade_column, stage_label
@@ -18,19 +19,17 @@ from .view import KpiProgress, MeasureLine, ReportView
 
 __all__ = ["GRADE_COLOURS", "render_html"]
 
-GRADE_COLOURS: Mapping[str, str] = {
-    "A": "#2E7D32",
-    "B": "#1F77B4",
-    "C": "#F9A825",
-    "D": "#C62828",
-    "評価対象外": "#9E9E9E",
-    "判定不可": "#BCAAA4",
-}
+# the workbooks' palette (core.appearance), so the report and the master's charts agree
+GRADE_COLOURS: Mapping[str, str] = {grade: f"#{colour}" for grade, colour in GRADE_PALETTE.items()}
 BUDGET_COLOUR, SETTLEMENT_COLOUR = "#1F4E78", "#F28E2B"
 _SEVERITY = {Severity.ERROR: "エラー", Severity.WARNING: "警告", Severity.INFO: "情報"}
 
-_CSS = """
-body{font-family:'Noto Sans CJK JP','Hiragino Sans','Yu Gothic','Meiryo',sans-serif;color:#262626;margin:0;
+_FONTS = ",".join(f"'{name}'" for name in FONT_FAMILY)
+_CSS = (
+    "body{font-family:"
+    + _FONTS
+    + ",sans-serif;color:#262626;margin:0;"
+    + """
  line-height:1.6;background:#fff}
 main{max-width:1180px;margin:0 auto;padding:24px}
 h1{font-size:24px;color:#1F4E78;border-bottom:3px solid #1F4E78;padding-bottom:6px}
@@ -48,8 +47,16 @@ tr.h2 td,tr.h3 td{background:#F7FAFD}
 .g{display:inline-block;min-width:1.6em;text-align:center;color:#fff;border-radius:3px;font-weight:bold}
 .note{font-size:12px;color:#595959}
 figure{margin:8px 0}svg{max-width:100%;height:auto}
-@media print{main{max-width:none;padding:0}h2{break-before:page}tr{break-inside:avoid}}
+.wide{overflow-x:auto}th{white-space:nowrap}td.kind{white-space:nowrap}
+@media (max-width:720px){main{padding:10px}h1{font-size:20px}table{font-size:12px}
+ .wide table{min-width:640px}.card{min-width:120px;padding:6px 10px}.card b{font-size:18px}}
+@page{size:A4 landscape;margin:12mm 10mm}
+@media print{body{font-size:10pt}main{max-width:none;padding:0}h2{break-before:page}
+ .wide{overflow:visible}table{font-size:8.5pt;width:100%}thead{display:table-header-group}
+ tr,figure,svg{break-inside:avoid}svg{width:100%;max-height:170mm}
+ .cards{gap:6px}a{color:inherit;text-decoration:none}}
 """
+)
 
 
 def _e(value: object) -> str:
@@ -88,7 +95,7 @@ def _table(headers: Iterable[str], rows: Iterable[Iterable[str]], *, numeric: Co
     for row in rows:
         cells = "".join(f'<td class="n">{c}</td>' if i in numeric else f"<td>{c}</td>" for i, c in enumerate(row))
         body.append(f"<tr>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return f'<div class="wide"><table><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
 
 
 def _summary(view: ReportView) -> str:
@@ -249,7 +256,7 @@ def _list(view: ReportView) -> str:
         '<section id="list"><h2>一覧表</h2>'
         f'<p class="note">予算は施策に関連する予算事業の合計です。複数の施策に関連する予算事業には印を付けています'
         f"（{_e(marks)}）。</p>"
-        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></section>"
+        f'<div class="wide"><table><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div></section>'
     )
 
 

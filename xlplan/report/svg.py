@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-__all__ = ["Bar", "Segment", "grouped_bars", "progress_track", "stacked_bars", "text_width"]
+__all__ = ["Bar", "Segment", "grouped_bars", "ink", "progress_track", "stacked_bars", "text_width"]
 
 FONT = "font-family=\"'Noto Sans CJK JP','Hiragino Sans','Yu Gothic','Meiryo',sans-serif\""
 GRID = "#D9D9D9"
@@ -78,9 +78,15 @@ def stacked_bars(title: str, bars: Sequence[Bar], *, width: int = 900) -> str:
                 f"<title>{escape(f'{bar.label} {segment.label}: {segment.value:g}')}</title></rect>"
             )
             if w >= 18:
+                # the letter beside its colour where there is room (colour is never the only cue)
+                shown = (
+                    f"{segment.label} {segment.value:g}"
+                    if w >= 40 and len(segment.label) == 1
+                    else f"{segment.value:g}"
+                )
                 body.append(
                     f'<text x="{x + w / 2:.1f}" y="{y + 17}" font-size="11" text-anchor="middle" '
-                    f'fill="#FFFFFF">{segment.value:g}</text>'
+                    f'fill="{ink(segment.colour)}">{escape(shown)}</text>'
                 )
             x += w
         total = sum(s.value for s in bar.segments)
@@ -89,6 +95,12 @@ def stacked_bars(title: str, bars: Sequence[Bar], *, width: int = 900) -> str:
     seen = list(dict.fromkeys((s.label, s.colour) for b in bars for s in b.segments))
     body += _legend(seen, label_width, legend_y)
     return _svg(width, legend_y + 12, title, body)
+
+
+def ink(colour: str) -> str:
+    """Black or white, whichever reads better on the fill `colour` ("#RRGGBB")."""
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return "#000000" if 0.299 * red + 0.587 * green + 0.114 * blue > 150 else "#FFFFFF"
 
 
 def text_width(text: str, size: int = 12) -> int:
