@@ -4,10 +4,9 @@ Usage: python scripts/print_pages.py [FOLDER]
 
 Runs `xlplan demo` into FOLDER (a temporary folder when omitted; its cards.pdf is counted as
 printed), `xlplan revise` on its master (改訂資料) and `revise --changes-template` (the changes
-workbook), then converts each workbook to PDF with LibreOffice headless (one bookmark per sheet
-gives the pages per sheet) and report.html with headless Chromium.
-Prints one line per output: total pages, then pages per sheet. Needs LibreOffice, Chromium
-and pypdf (a dev dependency).
+workbook), then prints each workbook to PDF with LibreOffice headless (one bookmark per sheet
+gives the pages per sheet) and report.html with headless Chromium. Prints one line per output:
+total pages, then pages per sheet; then the same as JSON. Needs LibreOffice, Chromium and pypdf.
 """
 
 from __future__ import annotations
@@ -19,82 +18,29 @@ import sys
 import tempfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' LibreOffice and Chromium helpers
+
 from pypdf import PdfReader
 
-# The PDF filter that writes one bookmark per sheet, so pages can be counted per sheet.
-PDF_FILTER = 'pdf:calc_pdf_Export:{"ExportBookmarks":{"type":"boolean","value":"true"}}'
-SECTION = "企画財政部情報統計課"  # the brief's example section (7 measures, two co-owned)
+from tests.chromium import print_pdf
+from tests.libreoffice import pages_per_sheet, print_to_pdf
 
-
-def pages_per_sheet(pdf: Path) -> dict[str, int]:
-    """Pages per sheet of a PDF LibreOffice printed from a workbook (from its sheet bookmarks)."""
-    reader = PdfReader(pdf)
-    marks = [mark for mark in reader.outline if not isinstance(mark, list)]
-    starts = sorted((reader.get_destination_page_number(mark), mark.title) for mark in marks)
-    counts: dict[str, int] = {}
-    for index, (first, title) in enumerate(starts):
-        end = starts[index + 1][0] if index + 1 < len(starts) else len(reader.pages)
-        counts[title] = end - first
-    return counts
-
-
-def libreoffice_pdfs(workbooks: list[Path], folder: Path) -> list[Path]:
-    """Convert workbooks to PDF in one LibreOffice run (a throw-away profile)."""
-    profile = folder / "lo-profile"
-    subprocess.run(
-        [
-            "soffice",
-            "--headless",
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--convert-to",
-            PDF_FILTER,
-            "--outdir",
-            str(folder),
-            *map(str, workbooks),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
-    return [folder / f"{path.stem}.pdf" for path in workbooks]
-
-
-def chromium_pdf(html: Path, pdf: Path) -> Path:
-    """Print an HTML page to an A4 PDF with headless Chromium."""
-    subprocess.run(
-        [
-            "chromium",
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-pdf-header-footer",
-            f"--print-to-pdf={pdf}",
-            html.as_uri(),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    return pdf
+SECTION = "企画財政部情報統計課"  # the brief's example section (9 measures, three co-owned)
 
 
 def make_outputs(folder: Path) -> dict[str, Path]:
-    """Run the demo and the revision into `folder`; the workbooks and page to print, by label."""
+    """Run the demo and the revision into `folder`; the workbooks and pages to count, by label."""
     demo = folder / "demo"
     subprocess.run(["xlplan", "demo", "-o", str(demo)], check=True, capture_output=True)
-    subprocess.run(
-        ["xlplan", "revise", str(demo / "master.xlsx"), "-o", str(folder / "rev")], check=True, capture_output=True
-    )
-    subprocess.run(
-        ["xlplan", "revise", str(demo / "master.xlsx"), "--changes-template", "-o", str(folder / "changes.xlsx")],
-        check=True,
-        capture_output=True,
-    )
+    master = demo / "master.xlsx"
+    subprocess.run(["xlplan", "revise", str(master), "-o", str(folder / "rev")], check=True, capture_output=True)
+    changes = folder / "changes.xlsx"
+    subprocess.run(["xlplan", "revise", str(master), "--changes-template", "-o", str(changes)], check=True)
     return {
         "調査票（課所室）": demo / "sections" / f"{SECTION}.xlsx",
         "評価シート付きの写し": demo / "graded" / f"{SECTION}.xlsx",
-        "マスター計画": demo / "master.xlsx",
-        "変更ワークブック": folder / "changes.xlsx",
+        "マスター計画": master,
+        "変更ワークブック": changes,
         "改訂資料": next((folder / "rev").glob("改訂資料_*.xlsx")),
         "施策カード": demo / "report" / "cards.pdf",
         "report.html": demo / "report" / "report.html",
@@ -102,22 +48,21 @@ def make_outputs(folder: Path) -> dict[str, Path]:
 
 
 def measure(folder: Path) -> dict[str, dict[str, int]]:
-    """Pages per sheet (report.html: one entry) for every output, by label."""
+    """Pages per sheet (a PDF or HTML output: one entry) for every output, by label."""
     outputs = make_outputs(folder)
     pdf_folder = folder / "pdf"
     pdf_folder.mkdir(exist_ok=True)
-    workbooks = {label: path for label, path in outputs.items() if path.suffix == ".xlsx"}
-    # Two outputs share the section's file name: copy each workbook under its own name first.
+    workbooks = [(label, path) for label, path in outputs.items() if path.suffix == ".xlsx"]
+    # Two outputs share the section's file name: print copies named by position.
     staged = []
-    for index, (label, path) in enumerate(workbooks.items()):
-        copy = pdf_folder / f"{index:02d}.xlsx"
-        shutil.copyfile(path, copy)
-        staged.append((label, copy))
-    pdfs = libreoffice_pdfs([copy for _, copy in staged], pdf_folder)
-    result = {label: pages_per_sheet(pdf) for (label, _), pdf in zip(staged, pdfs, strict=True)}
+    for index, (_, path) in enumerate(workbooks):
+        staged.append(pdf_folder / f"{index:02d}.xlsx")
+        shutil.copyfile(path, staged[-1])
+    pdfs = print_to_pdf(staged, pdf_folder)
+    result = {label: pages_per_sheet(pdf) for (label, _), pdf in zip(workbooks, pdfs, strict=True)}
     result["施策カード"] = {"施策カード": len(PdfReader(outputs["施策カード"]).pages)}
-    html_pdf = chromium_pdf(outputs["report.html"], pdf_folder / "report.pdf")
-    result["report.html"] = {"(A4)": len(PdfReader(html_pdf).pages)}
+    html_pdf = print_pdf(outputs["report.html"], pdf_folder / "report.pdf")
+    result["report.html"] = {"A4": len(PdfReader(html_pdf).pages)}
     return result
 
 

@@ -32,8 +32,22 @@ def require_chromium() -> str:
 
 def screenshot(page: Path, png: Path, *, width: int = 1280, height: int = 2000, timeout: int = 120) -> Path:
     """Render `page` in headless Chromium (offline, fresh profile) and save a PNG of the viewport."""
-    chromium = require_chromium()
     png.parent.mkdir(parents=True, exist_ok=True)
+    _chromium(page, [f"--screenshot={png}", f"--window-size={width},{height}"], timeout)
+    assert png.exists(), f"Chromium did not write {png}"
+    return png
+
+
+def print_pdf(page: Path, pdf: Path, *, timeout: int = 120) -> Path:
+    """Print `page` to PDF with headless Chromium, as a user's 印刷 would (its print CSS, A4)."""
+    pdf.parent.mkdir(parents=True, exist_ok=True)
+    _chromium(page, [f"--print-to-pdf={pdf}", "--no-pdf-header-footer"], timeout)
+    assert pdf.exists(), f"Chromium did not write {pdf}"
+    return pdf
+
+
+def _chromium(page: Path, action: list[str], timeout: int) -> None:
+    chromium = require_chromium()
     with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
         subprocess.run(
             [
@@ -47,16 +61,13 @@ def screenshot(page: Path, png: Path, *, width: int = 1280, height: int = 2000, 
                 "--no-first-run",
                 "--host-resolver-rules=MAP * ~NOTFOUND",  # no network: the page must be self-contained
                 f"--user-data-dir={profile}",
-                f"--screenshot={png}",
-                f"--window-size={width},{height}",
+                *action,
                 page.resolve().as_uri(),
             ],
             check=True,
             capture_output=True,
             timeout=timeout,
         )
-    assert png.exists(), f"Chromium did not write {png}"
-    return png
 
 
 def png_pixels(path: Path, *, max_rows: int | None = None) -> tuple[int, int, list[bytes]]:

@@ -60,10 +60,35 @@ def recalculate(sources: Sequence[Path], outdir: Path, *, timeout: int = 300) ->
     LibreOffice's computed results as cached values (openpyxl `data_only=True` reads them). They are
     test artefacts only, never handed to users.
     """
-    soffice = require_soffice()
-    outdir.mkdir(parents=True, exist_ok=True)
     for source in sources:
         assert source.parent.resolve() != outdir.resolve(), "write the recalculated copies elsewhere"
+    return _convert_all(sources, "xlsx:Calc MS Excel 2007 XML", "xlsx", outdir, timeout)
+
+
+# The PDF filter that writes one bookmark per sheet: pages can then be counted per sheet.
+PDF_WITH_SHEET_BOOKMARKS = 'pdf:calc_pdf_Export:{"ExportBookmarks":{"type":"boolean","value":"true"}}'
+
+
+def print_to_pdf(sources: Sequence[Path], outdir: Path, *, timeout: int = 600) -> list[Path]:
+    """Print workbooks to PDF in one LibreOffice run, each sheet bookmarked (`pages_per_sheet`)."""
+    return _convert_all(sources, PDF_WITH_SHEET_BOOKMARKS, "pdf", outdir, timeout)
+
+
+def pages_per_sheet(pdf: Path) -> dict[str, int]:
+    """Pages per sheet of a PDF LibreOffice printed from a workbook (from its sheet bookmarks)."""
+    from pypdf import PdfReader  # a dev dependency, needed only here
+
+    reader = PdfReader(pdf)
+    marks = [mark for mark in reader.outline if not isinstance(mark, list)]
+    starts = sorted((reader.get_destination_page_number(mark), mark.title) for mark in marks)
+    ends = [first for first, _ in starts[1:]] + [len(reader.pages)]
+    return {title: end - first for (first, title), end in zip(starts, ends, strict=True)}
+
+
+def _convert_all(sources: Sequence[Path], fmt: str, extension: str, outdir: Path, timeout: int) -> list[Path]:
+    """Convert `sources` in one soffice run (start-up dominates the cost); the results by source."""
+    soffice = require_soffice()
+    outdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
         subprocess.run(
             [
@@ -72,7 +97,7 @@ def recalculate(sources: Sequence[Path], outdir: Path, *, timeout: int = 300) ->
                 "--headless",
                 "--norestore",
                 "--convert-to",
-                "xlsx:Calc MS Excel 2007 XML",
+                fmt,
                 "--outdir",
                 str(outdir),
                 *map(str, sources),
@@ -81,7 +106,7 @@ def recalculate(sources: Sequence[Path], outdir: Path, *, timeout: int = 300) ->
             capture_output=True,
             timeout=timeout,
         )
-    results = [outdir / f"{source.stem}.xlsx" for source in sources]
+    results = [outdir / f"{source.stem}.{extension}" for source in sources]
     for result in results:
         assert result.exists(), f"LibreOffice did not write {result}"
     return results

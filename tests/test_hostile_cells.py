@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -72,9 +73,12 @@ def _hide_row(workbook: openpyxl.Workbook) -> None:
 
 
 def _zero_height_row(data: bytes) -> bytes:
-    return corpus.edit_sheet(
-        data, "KPI", lambda xml: xml.replace('<row r="3"', '<row r="3" ht="0" customHeight="1"', 1)
-    )
+    def zero(xml: str) -> str:  # the row may carry its own height already (a pre-filled row's)
+        row = re.search(r'<row r="3"[^>]*>', xml).group(0)
+        bare = re.sub(r' (ht|customHeight)="[^"]*"', "", row)
+        return xml.replace(row, bare.replace('<row r="3"', '<row r="3" ht="0" customHeight="1"', 1), 1)
+
+    return corpus.edit_sheet(data, "KPI", zero)
 
 
 def _far_column(data: bytes) -> bytes:

@@ -187,7 +187,8 @@ def test_summary_has_three_native_charts(master):
         assert len(charts) == 3
         texts = [archive.read(n).decode("utf-8") for n in charts]
     assert all("集計" in text for text in texts)
-    assert '<c:barDir val="col"/>' in texts[0] and '<c:grouping val="stacked"/>' in texts[0]
+    # horizontal stacked bars: the stage and pillar labels read level
+    assert '<c:barDir val="bar"/>' in texts[0] and '<c:grouping val="stacked"/>' in texts[0]
 
 
 def test_grades_sheet_has_grade_trace_and_points_at_the_self_grade_cell(master):

@@ -16,8 +16,12 @@ __all__ = [
     "LINE_HEIGHT",
     "MAX_ROW_HEIGHT",
     "MIN_PRINT_SCALE",
+    "PRINTABLE_WIDTH",
+    "ROW_PADDING",
     "PrintFit",
+    "column_points",
     "line_count",
+    "pages_across",
     "print_fit",
     "row_height",
     "text_width",
@@ -29,6 +33,7 @@ MAX_ROW_HEIGHT = 409.0  # Excel's limit
 MIN_PRINT_SCALE = 60  # percent: below this A4 print is unreadable; split across pages instead
 # A4 landscape (297 mm) less 2 × 0.4 inch margins, in points; portrait 210 mm likewise
 PRINTABLE_WIDTH = {True: 297 / 25.4 * 72 - 2 * 0.4 * 72, False: 210 / 25.4 * 72 - 2 * 0.4 * 72}
+DIGIT_PIXELS = 8  # BIZ UDPゴシック, Meiryo, Noto Sans CJK JP at 11 pt
 _CELL_MARGIN = 1  # a unit of each column is the cell's inner margin, not text
 
 
@@ -51,8 +56,9 @@ def row_height(cells: Iterable[tuple[object, float]], *, minimum: float = LINE_H
 
 
 def column_points(width: float) -> float:
-    """A column's width in points (Excel: 7 pixels a unit plus 5 of padding, at 96 dpi)."""
-    return (width * 7 + 5) * 0.75
+    """A column's width in points: a unit is the default font's widest digit, 8 pixels for an
+    11-point Japanese font (7 for Calibri), plus 5 pixels of padding, at 96 dpi."""
+    return (width * DIGIT_PIXELS + 5) * 0.75
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,20 +74,31 @@ class PrintFit:
 def print_fit(widths: Sequence[float], *, title_widths: Sequence[float] = (), landscape: bool = True) -> PrintFit:
     """Choose how a sheet of these column widths prints on A4.
 
-    One page wide when that keeps the scale at `MIN_PRINT_SCALE` % or more; otherwise the
-    largest scale (at least that) whose pages across, each repeating the title columns, hold it.
+    One page wide when that keeps the scale at `MIN_PRINT_SCALE` % or more; otherwise as few
+    pages across as that scale allows (columns are not split; each page repeats the title
+    columns), at the largest scale that still needs no more pages.
     """
     printable = PRINTABLE_WIDTH[landscape]
-    total = sum(column_points(w) for w in widths)
+    points = [column_points(w) for w in widths if w]
+    total = sum(points)
     whole = math.floor(100 * printable / total) if total else 100
     if whole >= MIN_PRINT_SCALE:
         return PrintFit(landscape, True, min(100, whole), 1)
-    titles = sum(column_points(w) for w in title_widths)
-    body = total - titles
-    pages = 2
-    while True:
-        # each page shows the title columns and its share of the rest
-        scale = math.floor(100 * printable / (titles + body / pages))
-        if scale >= MIN_PRINT_SCALE or pages > 20:
-            return PrintFit(landscape, False, max(MIN_PRINT_SCALE, min(100, scale)), pages)
-        pages += 1
+    titles = [column_points(w) for w in title_widths if w]
+    body = points[len(titles) :]
+    fewest = pages_across(body, sum(titles), 100 * printable / MIN_PRINT_SCALE)
+    scale = next(
+        s for s in range(100, MIN_PRINT_SCALE - 1, -1) if pages_across(body, sum(titles), 100 * printable / s) <= fewest
+    )
+    return PrintFit(landscape, False, scale, fewest)
+
+
+def pages_across(body: Sequence[float], titles: float, capacity: float) -> int:
+    """Pages across for columns of `body` points each, whole columns per page, `titles` points
+    repeated on every page, `capacity` points a page (at 100 %)."""
+    pages, used = 1, titles
+    for width in body:
+        if used + width > capacity and used > titles:
+            pages, used = pages + 1, titles
+        used += width
+    return pages

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 from openpyxl import Workbook
+from openpyxl.styles import Alignment
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -37,13 +38,15 @@ from ..core.layout import (
     SheetLayout,
 )
 from ..core.model import Plan
+from ..core.print_metrics import row_height
 from ..core.revision.layout import CHANGE_SHEETS, CHANGES_TEMPLATE_VERSION
 from ..core.revision.proposals import Proposal
 from ..core.tables import SectionWorkbook
 from .atomic import atomic_write
 from .grade_formulas import FormulaContext
-from .openpyxl_layout import write_layout_sheet
+from .openpyxl_layout import write_instruction_lines, write_layout_sheet
 from .openpyxl_look import font, japanese_workbook
+from .print_setup import print_openpyxl
 from .reader import failure_reason, read_section_workbook, read_sheet
 from .section_writer import FISCAL_YEARS_OFFERED, TemplateOptions
 from .xlsx.limits import DEFAULT_LIMITS, InputRefused, ReadLimits
@@ -164,10 +167,20 @@ def _write_reference(sheet: Worksheet, plan: Plan) -> None:
             sheet.append([*head, "", "", None])
         for kpi in measure.kpis:
             sheet.append([*head, kpi.kpi_id, kpi.name, kpi.target])
-    for letter, width in zip("ABCDEFGH", (10, 36, 22, 22, 10, 12, 30, 10), strict=True):
+    widths = (10, 36, 22, 22, 10, 12, 30, 10)
+    for letter, width in zip("ABCDEFGH", widths, strict=True):
         sheet.column_dimensions[letter].width = width
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.row_dimensions[row[0].row].height = row_height(
+            (cell.value, width) for cell, width in zip(row, widths, strict=False)
+        )
+    sheet.auto_filter.ref = f"A2:H{max(sheet.max_row, 2)}"
     sheet.freeze_panes = "B3"
     sheet.protection.sheet = True
+    sheet.protection.autoFilter = False  # allowed
+    print_openpyxl(sheet, widths, sheet.max_row, owner=plan.name, title_rows=2, title_columns=2)
 
 
 def _write_instructions(sheet: Worksheet, options: ChangesOptions) -> None:
@@ -190,13 +203,7 @@ def _write_instructions(sheet: Worksheet, options: ChangesOptions) -> None:
         for column in layout.columns:
             mark = "（必須）" if column.required else ""
             lines.append((f"　・{column.header}{mark}: {column.help}", ""))
-    for row, (text, style) in enumerate(lines, start=1):
-        cell = sheet.cell(row=row, column=1, value=text or None)
-        if style == "title":
-            cell.font = font(bold=True, size=14, color="1F4E78")
-        elif style:
-            cell.font = font(bold=True)
-    sheet.column_dimensions["A"].width = 120
+    write_instruction_lines(sheet, lines, options.plan_name)
     sheet.protection.sheet = True
 
 

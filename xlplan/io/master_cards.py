@@ -18,7 +18,9 @@ from ..core.grading import MeasureGrade
 from ..core.master.cards import BudgetBlock, Card, measure_card
 from ..core.master.layout import CARDS_SHEET
 from ..core.model import BudgetProject, Plan
+from ..core.print_metrics import row_height
 from .master_style import Styles
+from .print_setup import print_xlsxwriter
 
 __all__ = ["CARDS_PER_SHEET", "write_cards"]
 
@@ -45,6 +47,7 @@ def write_cards(
         names.append(name)
         _setup(sheet)
         row = 0
+        first = start + 1
         breaks: list[int] = []
         for measure in measures[start : start + CARDS_PER_SHEET]:
             if row:
@@ -59,17 +62,14 @@ def write_cards(
             row = _write_card(sheet, styles, card, row) + 1
         if breaks:
             sheet.set_h_pagebreaks(breaks)
+        owner = f"{plan.name} 第{plan.version}版　施策カード（{first}〜{min(start + CARDS_PER_SHEET, len(measures))}）"
+        print_xlsxwriter(sheet, _WIDTHS, row, owner=owner, landscape=False)
     return names
 
 
 def _setup(sheet: Worksheet) -> None:
     for index, width in enumerate(_WIDTHS):
         sheet.set_column(index, index, width)
-    sheet.set_portrait()
-    sheet.set_paper(9)
-    sheet.fit_to_pages(1, 0)
-    sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
-    sheet.set_footer("&C&A　&P / &N")
     sheet.hide_gridlines(2)
 
 
@@ -102,7 +102,10 @@ def _height(label: str, text: str) -> float:
 
 def _write_card(sheet: Worksheet, styles: Styles, card: Card, row: int) -> int:
     """Write one card from `row`; return the row after it."""
-    sheet.merge_range(row, 0, row, 5, f"{card.heading}　［{card.measure_id}］", styles.card_heading)
+    heading = f"{card.heading}　［{card.measure_id}］"
+    sheet.merge_range(row, 0, row, 5, heading, styles.card_heading)
+    # 9-point text: a line holds 11/9 as many units as at 11 points
+    sheet.set_row(row, row_height([(heading, sum(_WIDTHS) * 11 / 9)]) * 9 / 11)
     row += 1
     for label, text in card.fields:
         sheet.set_row(row, _height(label, text))
@@ -123,6 +126,7 @@ def _write_card(sheet: Worksheet, styles: Styles, card: Card, row: int) -> int:
 
 def _write_budget(sheet: Worksheet, styles: Styles, block: BudgetBlock, row: int) -> int:
     sheet.merge_range(row, 0, row, 5, block.title, styles.label)
+    sheet.set_row(row, row_height([(block.title, sum(_WIDTHS))]))
     row += 1
     for col, label in enumerate(("科目別", "予算", "決算", "財源別", "予算", "決算")):
         sheet.write_string(row, col, label, styles.card_head_cell)

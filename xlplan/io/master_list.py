@@ -14,6 +14,7 @@ from ..core.master.view import budget_by_pillar, grade_column, list_rows, stage_
 from ..core.model import Plan
 from .master_cards import lines_needed
 from .master_style import Styles
+from .print_setup import print_xlsxwriter
 
 __all__ = ["write_list"]
 
@@ -98,8 +99,5 @@ def write_list(
         sheet.merge_range(row, 0, row, last_col, text, styles.note)
         row += 1
     sheet.freeze_panes(HEADER_ROW, 0)
-    sheet.repeat_rows(HEADER_ROW - 1)
-    sheet.set_portrait()
-    sheet.set_paper(9)
-    sheet.fit_to_pages(1, 0)
-    sheet.set_footer("&C&P / &N")
+    widths = [width for _, width in _COLUMNS]
+    print_xlsxwriter(sheet, widths, row, owner=f"{plan.name} 第{plan.version}版", title_rows=HEADER_ROW)

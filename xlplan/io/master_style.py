@@ -23,13 +23,14 @@ class Styles:
         self.title = add({"bold": True, "font_size": 16, "font_color": NAVY})
         self.subtitle = add({"bold": True, "font_size": 12, "font_color": NAVY})
         self.banner = add({"bold": True, "font_size": 12, "font_color": NAVY})
+        self.wide_banner = add({"bold": True, "font_size": 12, "font_color": NAVY, "text_wrap": True, "valign": "top"})
         self.header = add(
             {"bold": True, "font_color": "#FFFFFF", "bg_color": NAVY, "text_wrap": True, "valign": "vcenter", **BORDER}
         )
         self.provenance_header = add(
             {"bold": True, "font_color": "#FFFFFF", "bg_color": "#7F7F7F", "text_wrap": True, **BORDER}
         )
-        self.text = add({"valign": "top", **BORDER})
+        self.text = add({"valign": "top", "text_wrap": True, **BORDER})
         self.wrap = add({"text_wrap": True, "valign": "top", **BORDER})
         self.number = add({"valign": "top", **BORDER})
         self.amount = add({"num_format": AMOUNT, "valign": "top", **BORDER})
@@ -55,7 +56,7 @@ class Styles:
         self.card_label = add({"bold": True, "bg_color": PALE, "valign": "vcenter", "text_wrap": True, **BORDER})
         self.card_text = add({"text_wrap": True, "valign": "top", **BORDER})
         self.card_title = add({"bold": True, "font_size": 12, "text_wrap": True, "valign": "top", **BORDER})
-        self.card_heading = add({"font_size": 9, "font_color": "#595959"})
+        self.card_heading = add({"font_size": 9, "font_color": "#595959", "text_wrap": True, "valign": "top"})
         self.card_amount = add({"num_format": AMOUNT, "valign": "top", **BORDER})
         self.card_head_cell = add({"bold": True, "bg_color": GREY, "align": "center", **BORDER})
         self._marked: dict[str, Format] = {}

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from ..core.appearance import FONT_NAME, GRADE_INK, GRADE_PALETTE
 from ..core.cells import column_letter
 from ..core.fiscal import fy_label
 from ..core.grading import MeasureGrade
@@ -21,11 +22,17 @@ from ..core.master.layout import FIRST_DATA_ROW, GRADES_COLUMNS, GRADES_SHEET, S
 from ..core.master.view import GRADE_COLUMNS, BudgetRow, GradeCountRow, budget_by_pillar, grades_by
 from ..core.model import Plan
 from .master_style import Styles
+from .print_setup import print_xlsxwriter
+from .section_style import HEADER_HEIGHT
 
 __all__ = ["write_summary"]
 
-_GRADE_COLORS = ("#2E75B6", "#9DC3E6", "#F4B183", "#C00000", "#BFBFBF", "#7F7F7F")
+_GRADE_COLORS = tuple(f"#{GRADE_PALETTE[label]}" for label in GRADE_COLUMNS)  # the one palette
 _CHART_COL = 9  # charts sit to the right of the tables (column J)
+_CHART_SIZE = {"width": 620, "height": 320}  # pixels
+_CHART_ROWS = 17  # rows of the default height a chart covers
+_CHART_COLUMNS = 9  # columns of the default width (8.43, 72 pixels) a chart covers
+_FONT = {"name": FONT_NAME, "size": 9}
 
 
 def write_summary(workbook: Workbook, styles: Styles, plan: Plan, grades: Mapping[str, MeasureGrade]) -> None:
@@ -48,9 +55,9 @@ def write_summary(workbook: Workbook, styles: Styles, plan: Plan, grades: Mappin
     rows, total = budget_by_pillar(plan)
     first, last = _budget_table(sheet, styles, row, rows, total, len(plan.projects))
     _budget_chart(workbook, sheet, row, first, last)
-    sheet.set_landscape()
-    sheet.set_paper(9)
-    sheet.fit_to_pages(1, 0)
+    widths = [30, *[11] * 8, *[8.43] * _CHART_COLUMNS]  # the tables, then the charts beside them
+    last_row = max(last + 4, row + _CHART_ROWS)
+    print_xlsxwriter(sheet, widths, last_row, owner=f"{plan.name} 第{plan.version}版")
 
 
 def _grade_table(
@@ -95,21 +102,38 @@ def _grades_letter(field: str) -> str:
 def _grade_chart(workbook: Workbook, sheet: Worksheet, row: int, first: int, last: int, title: str) -> None:
     if last < first:
         return
-    chart = workbook.add_chart({"type": "column", "subtype": "stacked"})
+    # Horizontal bars: the stage labels read level, not rotated into a squashed plot.
+    chart = workbook.add_chart({"type": "bar", "subtype": "stacked"})
     for offset, label in enumerate(GRADE_COLUMNS, start=1):
+        ink = "#" + GRADE_INK.get(label, "000000")
         chart.add_series(
             {
                 "name": label,
                 "categories": [SUMMARY_SHEET, first, 0, last, 0],
                 "values": [SUMMARY_SHEET, first, offset, last, offset],
                 "fill": {"color": _GRADE_COLORS[offset - 1]},
-                "gap": 60,
+                "gap": 50,
+                # the letter beside its colour: "A 3"
+                "data_labels": {
+                    "value": True,
+                    "series_name": len(label) == 1,
+                    "separator": " ",
+                    "font": {**_FONT, "color": ink},
+                },
             }
         )
-    chart.set_title({"name": title, "name_font": {"size": 11}})
-    chart.set_y_axis({"name": "施策数", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
-    chart.set_legend({"position": "bottom"})
-    chart.set_size({"width": 620, "height": 320})
+    chart.set_title({"name": title, "name_font": {**_FONT, "size": 11}})
+    chart.set_x_axis(
+        {
+            "name": "施策数",
+            "name_font": _FONT,
+            "num_font": _FONT,
+            "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
+        }
+    )
+    chart.set_y_axis({"reverse": True, "num_font": _FONT})
+    chart.set_legend({"position": "bottom", "font": _FONT})
+    chart.set_size(_CHART_SIZE)
     sheet.insert_chart(row, _CHART_COL, chart)
 
 
@@ -120,6 +144,7 @@ def _budget_table(
     header = row + 1
     for offset, label in enumerate(("柱", "予算事業数", "当初予算", "予算（補正後）", "決算", "執行率")):
         sheet.write_string(header, offset, label, styles.header)
+    sheet.set_row(header, HEADER_HEIGHT)
     r = header + 1
     for item in rows:
         _budget_row(sheet, styles, r, item, styles.text, styles.amount, styles.count, styles.percent)
@@ -182,9 +207,9 @@ def _budget_chart(workbook: Workbook, sheet: Worksheet, row: int, first: int, la
                 "fill": {"color": color},
             }
         )
-    chart.set_title({"name": "予算・決算（柱別、千円）", "name_font": {"size": 11}})
-    chart.set_x_axis({"num_format": "#,##0"})
-    chart.set_y_axis({"reverse": True})
-    chart.set_legend({"position": "bottom"})
-    chart.set_size({"width": 620, "height": 320})
+    chart.set_title({"name": "予算・決算（柱別、千円）", "name_font": {**_FONT, "size": 11}})
+    chart.set_x_axis({"num_format": "#,##0", "num_font": _FONT})
+    chart.set_y_axis({"reverse": True, "num_font": _FONT})
+    chart.set_legend({"position": "bottom", "font": _FONT})
+    chart.set_size(_CHART_SIZE)
     sheet.insert_chart(row, _CHART_COL, chart)

@@ -29,7 +29,7 @@ from ..core.enums import Severity
 from ..core.findings import Code, Finding, sorted_findings
 from ..core.fiscal import fy_label
 from ..core.grading import MeasureGrade
-from ..core.layout import MEASURES, Kind, SheetLayout
+from ..core.layout import MEASURES, Column, Kind, SheetLayout
 from ..core.master.kpi_years import other_years
 from ..core.master.layout import (
     COVER_SHEET,
@@ -56,11 +56,14 @@ from ..core.master.layout import (
 )
 from ..core.master.view import grade_column, pillar_of, shared_marks, stage_label
 from ..core.model import Measure, Plan, RowSource
+from ..core.print_metrics import LINE_HEIGHT, ROW_PADDING, row_height
 from .atomic import atomic_output
 from .master_cards import write_cards
 from .master_list import write_list
 from .master_style import Styles
 from .master_summary import write_summary
+from .print_setup import print_xlsxwriter
+from .section_style import HEADER_HEIGHT, WRAPPED_KINDS, banner_height
 from .xlsxwriter_text import TextWorkbook
 
 __all__ = ["MasterContent", "write_master"]
@@ -160,7 +163,7 @@ def _write(workbook: Workbook, content: MasterContent) -> None:
         _write_data_sheet(data_sheets[layout.key], styles, layout, plan, rows)
     _write_kpi_years(kpi_years, styles, plan if content.kpi_years else replace(plan, measures=()))
     _write_findings(findings_sheet, styles, content)
-    _write_audit(audit_sheet, styles, content.audit_findings)
+    _write_audit(audit_sheet, styles, plan, content.audit_findings)
     _write_history(history_sheet, styles, plan, content.history)
     _write_meta(meta, content)
     cover.activate()
@@ -204,15 +207,18 @@ def _write_data_sheet(
         sheet.set_column(index, index, column.width)
     for offset, column in enumerate(PROVENANCE_COLUMNS):
         sheet.set_column(width + offset, width + offset, column.width)
-    sheet.write_string(0, 0, banner, styles.banner)
+    _banner(sheet, styles, banner, [c.width for c in columns])
     for index, column in enumerate(columns):
         sheet.write_string(HEADER_ROW - 1, index, column.header, styles.header)
     for offset, column in enumerate(PROVENANCE_COLUMNS):
         sheet.write_string(HEADER_ROW - 1, width + offset, column.header, styles.provenance_header)
+    sheet.set_row(HEADER_ROW - 1, _header_height((*columns, *PROVENANCE_COLUMNS)))
+    wrapped = [(index, column) for index, column in enumerate(columns) if column.kind not in _NUMBER_KINDS]
     row = FIRST_DATA_ROW - 1
     for record, source in rows:
         for index, column in enumerate(columns):
             _write_value(sheet, styles, row, index, column.kind, record.get(column.field))
+        _fit_row(sheet, row, ((record.get(column.field), column.width) for _, column in wrapped))
         if source is not None:
             excel_row = source.row
             sheet.write_string(row, width, source.file, styles.provenance)
@@ -223,7 +229,7 @@ def _write_data_sheet(
     last_row = max(row - 1, HEADER_ROW - 1)
     sheet.autofilter(HEADER_ROW - 1, 0, last_row, width + len(PROVENANCE_COLUMNS) - 1)
     sheet.freeze_panes(HEADER_ROW, 1)
-    _landscape(sheet, repeat_rows=True)
+    _print(sheet, plan, [c.width for c in columns], last_row + 1)
 
 
 def _write_value(sheet: Worksheet, styles: Styles, row: int, col: int, kind: Kind, value: object) -> None:
@@ -241,7 +247,7 @@ def _write_value(sheet: Worksheet, styles: Styles, row: int, col: int, kind: Kin
     elif isinstance(value, int | float):
         sheet.write_number(row, col, value, styles.amount if kind is Kind.AMOUNT else styles.number)
     else:
-        sheet.write_string(row, col, str(value), styles.wrap if kind is Kind.LONG_TEXT else styles.text)
+        sheet.write_string(row, col, str(value), styles.wrap if kind in WRAPPED_KINDS else styles.text)
 
 
 def _write_kpi_years(sheet: Worksheet, styles: Styles, plan: Plan) -> None:
@@ -260,6 +266,7 @@ def _write_kpi_years(sheet: Worksheet, styles: Styles, plan: Plan) -> None:
         row += 1
     sheet.autofilter(HEADER_ROW - 1, 0, max(row - 1, HEADER_ROW - 1), len(KPI_YEARS_COLUMNS) - 1)
     sheet.freeze_panes(HEADER_ROW, 0)
+    _print(sheet, plan, [c.width for c in KPI_YEARS_COLUMNS], max(row, HEADER_ROW))
 
 
 # 評価 ---------------------------------------------------------------------------------------
@@ -291,13 +298,14 @@ def _write_grades(sheet: Worksheet, styles: Styles, plan: Plan, grades: Mapping[
         )
         for col, value in enumerate(values):
             if value:
-                style = styles.warning if col == 9 else styles.wrap if col in (10, 11) else styles.text
+                style = styles.warning if col == 9 else styles.wrap if col in (1, 5, 10, 11) else styles.text
                 sheet.write_string(row, col, value, style)
+        _fit_row(sheet, row, zip(values, (c.width for c in GRADES_COLUMNS), strict=True))
         _provenance(sheet, styles, row, len(GRADES_COLUMNS), measure.source, "self_grade")
         row += 1
     sheet.autofilter(HEADER_ROW - 1, 0, max(row - 1, HEADER_ROW - 1), len(columns) - 1)
     sheet.freeze_panes(HEADER_ROW, 2)
-    _landscape(sheet, repeat_rows=True)
+    _print(sheet, plan, [c.width for c in GRADES_COLUMNS], max(row, HEADER_ROW))
 
 
 def _provenance(
@@ -314,10 +322,42 @@ def _provenance(
 def _table_head(sheet: Worksheet, styles: Styles, columns: Sequence[TableColumn], banner: str) -> None:
     for index, column in enumerate(columns):
         sheet.set_column(index, index, column.width)
-    sheet.write_string(0, 0, banner, styles.banner)
+    _banner(sheet, styles, banner, [c.width for c in columns if c not in PROVENANCE_COLUMNS])
     for index, column in enumerate(columns):
         style = styles.provenance_header if column in PROVENANCE_COLUMNS else styles.header
         sheet.write_string(HEADER_ROW - 1, index, column.header, style)
+    sheet.set_row(HEADER_ROW - 1, _header_height(columns))
+
+
+SINGLE_LINE_HEIGHT = LINE_HEIGHT + ROW_PADDING
+_NUMBER_KINDS = (Kind.NUMBER, Kind.AMOUNT, Kind.MONTH)
+
+
+def _banner(sheet: Worksheet, styles: Styles, text: str, widths: Sequence[float]) -> None:
+    """The banner over the printed columns, wrapped so that it prints whole."""
+    if len(widths) > 1:
+        sheet.merge_range(0, 0, 0, len(widths) - 1, text, styles.wide_banner)
+    else:
+        sheet.write_string(0, 0, text, styles.wide_banner)
+    sheet.set_row(0, banner_height(text, sum(widths)))
+
+
+def _header_height(columns: Sequence[TableColumn | Column]) -> float:
+    """A header row tall enough for every header's lines in its column."""
+    return row_height(((c.header, c.width) for c in columns), minimum=HEADER_HEIGHT)
+
+
+def _fit_row(sheet: Worksheet, row: int, cells: Iterable[tuple[object, float]]) -> None:
+    """Make a row (0-based) as tall as its wrapped cells' lines, given as (text, column width)."""
+    height = row_height(cells)
+    if height > SINGLE_LINE_HEIGHT:
+        sheet.set_row(row, height)
+
+
+def _print(sheet: Worksheet, plan: Plan, widths: Sequence[float], last_row: int, *, title_columns: int = 2) -> None:
+    """A4 page of a master table (its data columns; the provenance columns stay on screen)."""
+    owner = f"{plan.name} 第{plan.version}版"
+    print_xlsxwriter(sheet, widths, last_row, owner=owner, title_rows=HEADER_ROW, title_columns=title_columns)
 
 
 # 検証結果 ---------------------------------------------------------------------------------------
@@ -343,13 +383,13 @@ def _write_findings(sheet: Worksheet, styles: Styles, content: MasterContent) ->
         for f in sorted_findings(content.findings)
     )
     banner = "検証結果　― 提出ファイルごとの指摘（エラー・警告・情報）と統合時の指摘"
-    _write_text_table(sheet, styles, FINDINGS_COLUMNS, banner, rows, wrap={8})
+    _write_text_table(sheet, styles, content.plan, FINDINGS_COLUMNS, banner, rows, wrap={8})
 
 
-def _write_audit(sheet: Worksheet, styles: Styles, findings: Sequence[Finding]) -> None:
+def _write_audit(sheet: Worksheet, styles: Styles, plan: Plan, findings: Sequence[Finding]) -> None:
     banner = "監査観点　― 令和7年度包括外部監査の意見に沿った点検（xlplan lint）"
     rows = ((values, {}) for values in audit_sheet_rows(findings))
-    _write_text_table(sheet, styles, AUDIT_SHEET_COLUMNS, banner, rows, wrap={2, 4, 7})
+    _write_text_table(sheet, styles, plan, AUDIT_SHEET_COLUMNS, banner, rows, wrap={2, 4, 7})
 
 
 def _write_history(sheet: Worksheet, styles: Styles, plan: Plan, history: Sequence[Measure]) -> None:
@@ -373,12 +413,13 @@ def _write_history(sheet: Worksheet, styles: Styles, plan: Plan, history: Sequen
         )
         for m in history
     ]
-    _write_text_table(sheet, styles, HISTORY_COLUMNS, banner, rows, wrap={1})
+    _write_text_table(sheet, styles, plan, HISTORY_COLUMNS, banner, rows, wrap={1})
 
 
 def _write_text_table(
     sheet: Worksheet,
     styles: Styles,
+    plan: Plan,
     columns: Sequence[TableColumn],
     banner: str,
     rows: Iterable[tuple[Sequence[str], Mapping[int, Format]]],
@@ -393,10 +434,11 @@ def _write_text_table(
             if value:
                 style = special.get(col) or (styles.wrap if col in wrap else styles.text)
                 sheet.write_string(row, col, value, style)
+        _fit_row(sheet, row, zip(values, (c.width for c in columns), strict=False))
         row += 1
     sheet.autofilter(HEADER_ROW - 1, 0, max(row - 1, HEADER_ROW - 1), len(columns) - 1)
     sheet.freeze_panes(HEADER_ROW, 0)
-    _landscape(sheet, repeat_rows=True)
+    _print(sheet, plan, [c.width for c in columns], max(row, HEADER_ROW))
 
 
 # 表紙 and _meta ---------------------------------------------------------------------------------
@@ -438,6 +480,7 @@ def _write_cover(sheet: Worksheet, styles: Styles, content: MasterContent) -> No
             sheet.write_number(row, 1, value, styles.cover_number)
         else:
             sheet.write_string(row, 1, value, styles.wrap)
+            _fit_row(sheet, row, [(label, 40), (value, 80)])
     guide = [
         ("一覧", "体系ごとの施策一覧と当初予算（(*1)等は複数施策に共通の事業。合計では1回だけ計上）"),
         ("集計", "柱別・段階別の進捗評価の分布、予算・決算・執行率（グラフ付き）"),
@@ -451,9 +494,9 @@ def _write_cover(sheet: Worksheet, styles: Styles, content: MasterContent) -> No
     for offset, (name, text) in enumerate(guide):
         sheet.write_string(start + offset, 0, name, styles.label)
         sheet.write_string(start + offset, 1, text, styles.wrap)
-    sheet.set_portrait()
-    sheet.set_paper(9)
-    sheet.fit_to_pages(1, 0)
+        _fit_row(sheet, start + offset, [(name, 40), (text, 80)])
+    owner = f"{plan.name} 第{plan.version}版"
+    print_xlsxwriter(sheet, [40, 80], start + len(guide), owner=owner, landscape=False)
 
 
 def meta_items(content: MasterContent) -> list[tuple[str, str]]:
@@ -478,12 +521,3 @@ def _write_meta(sheet: Worksheet, content: MasterContent) -> None:
         sheet.write_string(row, 0, key)
         sheet.write_string(row, 1, value)
     sheet.very_hidden()
-
-
-def _landscape(sheet: Worksheet, *, repeat_rows: bool) -> None:
-    sheet.set_landscape()
-    sheet.set_paper(9)
-    sheet.fit_to_pages(1, 0)
-    if repeat_rows:
-        sheet.repeat_rows(0, HEADER_ROW - 1)
-    sheet.set_footer("&C&P / &N")

@@ -32,7 +32,6 @@ from ..core.layout import (
     Kind,
     SheetLayout,
 )
-from ..core.print_metrics import line_count, row_height
 from .grade_formulas import FormulaContext, computed_formulas
 from .openpyxl_look import font, japanese_workbook
 from .print_setup import print_openpyxl
@@ -50,6 +49,7 @@ from .section_style import (
     MISMATCH_FONT_COLOUR,
     MISSING_COLOUR,
     WRAPPED_KINDS,
+    banner_height,
     co_owner_label,
     co_owner_of,
     ime_mode,
@@ -63,6 +63,7 @@ from .section_writer import (
     dropdown_lists,
     header_height,
     input_message,
+    instruction_height,
     instruction_lines,
     meta_values,
     printed_last_row,
@@ -75,6 +76,7 @@ __all__ = [
     "HEADER_FILL",
     "HEADER_FONT",
     "build_reference_section_workbook",
+    "write_instruction_lines",
     "write_layout_sheet",
 ]
 
@@ -136,8 +138,15 @@ def write_layout_sheet(
     sheet = workbook.create_sheet(layout.name)
     width = len(layout.all_columns)
     last_row = formulas.last_rows[layout.key]
-    sheet.cell(row=BANNER_ROW, column=1, value=banner_text(layout, options))
-    sheet.cell(row=BANNER_ROW, column=1).font = BANNER_FONT
+    banner = banner_text(layout, options)
+    for index in range(1, width + 1):  # XlsxWriter styles every cell of a merged range
+        cell = sheet.cell(row=BANNER_ROW, column=index)
+        cell.font = BANNER_FONT
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.cell(row=BANNER_ROW, column=1, value=banner)
+    sheet.merge_cells(start_row=BANNER_ROW, start_column=1, end_row=BANNER_ROW, end_column=width)
+    printed = sum(0 if c.hidden else c.width for c in layout.all_columns)
+    sheet.row_dimensions[BANNER_ROW].height = banner_height(banner, printed)
 
     for index, column in enumerate(layout.columns, start=1):
         letter = _header(sheet, index, column, HEADER_FILL)
@@ -294,20 +303,26 @@ def _add_missing_highlight(sheet: Worksheet, layout: SheetLayout, last_row: int)
 
 
 def _write_instructions(sheet: Worksheet, options: TemplateOptions) -> None:
-    lines = instruction_lines(options)
+    write_instruction_lines(sheet, instruction_lines(options), options.section or options.plan_name)
+    sheet.protection.sheet = True
+
+
+def write_instruction_lines(sheet: Worksheet, lines: Sequence[tuple[str, str]], owner: str) -> None:
+    """An instructions sheet (記入要領): one column of (text, role) lines; long lines wrap in
+    rows as tall as their lines; A4 portrait with the footer."""
     for row, (text, style) in enumerate(lines, start=1):
         cell = sheet.cell(row=row, column=1, value=text or None)
         if style == "title":
             cell.font = font(bold=True, size=14, color=BANNER_COLOUR)
-        elif style in ("heading", "sheet"):
-            cell.font = font(bold=True)
+            cell.alignment = Alignment(wrap_text=True)
         elif text:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-        if text and line_count(text, INSTRUCTIONS_WIDTH) > 1:
-            sheet.row_dimensions[row].height = row_height([(text, INSTRUCTIONS_WIDTH)])
+            if style in ("heading", "sheet"):
+                cell.font = font(bold=True)
+        if text and (height := instruction_height(text, style)):
+            sheet.row_dimensions[row].height = height
     sheet.column_dimensions["A"].width = INSTRUCTIONS_WIDTH
-    sheet.protection.sheet = True
-    print_openpyxl(sheet, [INSTRUCTIONS_WIDTH], len(lines), owner=options.section or options.plan_name, landscape=False)
+    print_openpyxl(sheet, [INSTRUCTIONS_WIDTH], len(lines), owner=owner, landscape=False)
 
 
 def _write_meta(workbook: Workbook, options: TemplateOptions) -> None:

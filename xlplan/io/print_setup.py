@@ -19,7 +19,7 @@ from ..core.print_metrics import PrintFit, print_fit
 __all__ = ["PAPER_A4", "footer_text", "print_openpyxl", "print_xlsxwriter"]
 
 PAPER_A4 = 9
-MARGIN_SIDE, MARGIN_TOP, MARGIN_BOTTOM = 0.4, 0.6, 0.7  # inches (print_metrics assumes the side margins)
+MARGIN_SIDE, MARGIN_TOP, MARGIN_BOTTOM = 0.4, 0.6, 0.6  # inches (print_metrics assumes the side margins)
 
 
 def footer_text(owner: str) -> str:

@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from ..core.appearance import GRADE_INK, grade_colours
+from ..core.appearance import FONT_SIZE, GRADE_INK, grade_colours
 from ..core.layout import Column, Kind
+from ..core.print_metrics import row_height
 
 __all__ = [
     "BANNER_COLOUR",
@@ -30,7 +31,9 @@ __all__ = [
     "MISMATCH_FONT_COLOUR",
     "MISSING_COLOUR",
     "RULE_STYLES",
+    "TITLE_SIZE",
     "WRAPPED_KINDS",
+    "banner_height",
     "co_owner_label",
     "co_owner_of",
     "computed_role",
@@ -51,8 +54,8 @@ MISSING_COLOUR = "F8CBAD"  # required but empty
 BANNER_COLOUR = "1F4E78"
 BORDER_COLOUR = "BFBFBF"
 TITLE_SIZE, BANNER_SIZE = 14, 12
+WRAPPED_KINDS = (Kind.TEXT, Kind.LONG_TEXT, Kind.CHOICE)  # input text wraps in its column, the row grows to fit
 HEADER_HEIGHT = 36  # points: at least two lines of header text
-WRAPPED_KINDS = (Kind.TEXT, Kind.LONG_TEXT)  # input text wraps in its column, the row grows to fit
 # Japanese IME per kind: off where digits and IDs are typed (full-width digits are not numbers
 # to the grade formulas), on (ひらがな) for Japanese text; dropdowns are left alone.
 _IME_OFF = (Kind.NUMBER, Kind.AMOUNT, Kind.MONTH, Kind.FISCAL_YEAR)
@@ -89,6 +92,11 @@ def co_owner_label(primary: str) -> str:
     return f"主担当: {primary}が報告"
 
 
+def banner_height(text: str, width: float, size: float = BANNER_SIZE) -> float:
+    """The height of a banner or title row: its text (`size` points) wrapped over `width` units."""
+    return row_height([(text, width * FONT_SIZE / size)]) * size / FONT_SIZE
+
+
 def input_role(column: Column) -> str:
     """The role of a column's input cells in `CELL_STYLES`."""
     return f"input {column.kind.value}"
@@ -118,7 +126,13 @@ _COMPUTED: dict[str, Any] = {"locked": True, "bg_color": _hex(COMPUTED_COLOUR), 
 # role → XlsxWriter format properties of a cell
 CELL_STYLES: Mapping[str, Mapping[str, Any]] = MappingProxyType(
     {
-        "banner": {"bold": True, "size": BANNER_SIZE, "font_color": _hex(BANNER_COLOUR)},
+        "banner": {
+            "bold": True,
+            "size": BANNER_SIZE,
+            "font_color": _hex(BANNER_COLOUR),
+            "text_wrap": True,
+            "valign": "top",
+        },
         "header": {**_HEADER, "bg_color": _hex(HEADER_COLOUR)},
         "computed header": {**_HEADER, "bg_color": _hex(COMPUTED_HEADER_COLOUR)},
         **{
@@ -134,8 +148,8 @@ CELL_STYLES: Mapping[str, Mapping[str, Any]] = MappingProxyType(
         "co-owned": {**_COMPUTED, "bg_color": _hex(CO_OWNED_COLOUR), "text_wrap": True},
         "co-owned label": {**_COMPUTED, "bg_color": _hex(CO_OWNED_COLOUR), "text_wrap": True, "bold": True},
         "instruction": {"text_wrap": True, "valign": "top"},
-        "title": {"bold": True, "size": TITLE_SIZE, "font_color": _hex(BANNER_COLOUR)},
-        "heading": {"bold": True},
+        "title": {"bold": True, "size": TITLE_SIZE, "font_color": _hex(BANNER_COLOUR), "text_wrap": True},
+        "heading": {"bold": True, "text_wrap": True, "valign": "top"},
         "text": {"num_format": "@"},
     }
 )

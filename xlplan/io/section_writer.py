@@ -25,6 +25,7 @@ from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 
+from ..core.appearance import FONT_SIZE
 from ..core.fiscal import fy_label
 from ..core.grading.rules import GradeRules
 from ..core.layout import (
@@ -50,7 +51,9 @@ from .section_style import (
     CELL_STYLES,
     HEADER_HEIGHT,
     RULE_STYLES,
+    TITLE_SIZE,
     WRAPPED_KINDS,
+    banner_height,
     co_owner_label,
     co_owner_of,
     computed_role,
@@ -71,6 +74,7 @@ __all__ = [
     "dropdown_lists",
     "header_height",
     "input_message",
+    "instruction_height",
     "instruction_lines",
     "meta_values",
     "printed_last_row",
@@ -208,6 +212,14 @@ def row_heights(columns: Sequence[Column], rows: Sequence[Mapping[str, object]])
     """The height in points of each pre-filled row: its wrapped text cells' lines."""
     wrapped = [c for c in columns if c.kind in WRAPPED_KINDS and not c.computed and not c.hidden]
     return [row_height((cell_value(c, record.get(c.field)), c.width) for c in wrapped) for record in rows]
+
+
+def instruction_height(text: str, role: str) -> float | None:
+    """The row height of an instructions line that wraps (None: one line, the default height)."""
+    size = TITLE_SIZE if role == "title" else FONT_SIZE
+    if line_count(text, INSTRUCTIONS_WIDTH * FONT_SIZE / size) == 1:
+        return None
+    return banner_height(text, INSTRUCTIONS_WIDTH, size)
 
 
 def printed_last_row(rows: int) -> int:
@@ -355,7 +367,10 @@ def _draw_layout_sheet(
     columns = layout.all_columns
     width = len(columns)
     last_row = formulas.last_rows[layout.key]
-    sheet.write_string(BANNER_ROW - 1, 0, banner_text(layout, options), styles["banner"])
+    # the banner spans the sheet and wraps, so it prints whole on the page
+    banner, printed = banner_text(layout, options), sum(0 if c.hidden else c.width for c in columns)
+    sheet.merge_range(BANNER_ROW - 1, 0, BANNER_ROW - 1, width - 1, banner, styles["banner"])
+    sheet.set_row(BANNER_ROW - 1, banner_height(banner, printed))
     sheet.set_row(HEADER_ROW - 1, header_height(columns))
     for index, column in enumerate(columns):
         header_role = "computed header" if column.computed else "header"
@@ -533,8 +548,8 @@ def _write_instructions(sheet: _StampedWorksheet, context: SheetContext) -> None
     for row, (text, role) in enumerate(lines):
         if text:
             sheet.write_string(row, 0, text, roles.get(role, styles["instruction"]))
-            if line_count(text, INSTRUCTIONS_WIDTH) > 1:
-                sheet.set_row(row, row_height([(text, INSTRUCTIONS_WIDTH)]))
+            if height := instruction_height(text, role):
+                sheet.set_row(row, height)
     sheet.set_column(0, 0, INSTRUCTIONS_WIDTH)
     sheet.protect()
     print_xlsxwriter(sheet, [INSTRUCTIONS_WIDTH], len(lines), owner=context.owner, landscape=False)
