@@ -72,7 +72,7 @@ BOUNDS = {
     },
     "改訂資料": {"新旧対照表": 1, "改訂案": 2, "評価履歴": 8, "検証結果": 1},
 }
-MASTER_FIXED = {"表紙": 1, "一覧": 3, "集計": 1}  # the master's sheets that do not grow with long texts
+MASTER_FIXED = {"表紙": 1, "一覧": 4, "集計": 1}  # the master's sheets that do not grow with long texts
 CARDS_PER_MEASURE = 2  # a card is one A4 page; a measure with very long texts runs onto a second
 ERROR_TEXT = re.compile(r"#NAME\?|#VALUE!|#REF!|#DIV/0!|#N/A|###|Err:\d")
 MIN_LINE_POINTS = 13.5  # the least height one wrapped line of 11-point text needs
