@@ -46,7 +46,7 @@ from .atomic import atomic_write
 from .grade_formulas import FormulaContext
 from .openpyxl_layout import write_instruction_lines, write_layout_sheet
 from .openpyxl_look import font, japanese_workbook
-from .print_setup import print_openpyxl
+from .print_setup import print_page
 from .reader import failure_reason, read_section_workbook, read_sheet
 from .section_writer import FISCAL_YEARS_OFFERED, TemplateOptions
 from .xlsx.limits import DEFAULT_LIMITS, InputRefused, ReadLimits
@@ -180,7 +180,7 @@ def _write_reference(sheet: Worksheet, plan: Plan) -> None:
     sheet.freeze_panes = "B3"
     sheet.protection.sheet = True
     sheet.protection.autoFilter = False  # allowed
-    print_openpyxl(sheet, widths, sheet.max_row, owner=plan.name, title_rows=2, title_columns=2)
+    print_page(sheet, widths, sheet.max_row, owner=plan.name, title_rows=2, title_columns=2)
 
 
 def _write_instructions(sheet: Worksheet, options: ChangesOptions) -> None:

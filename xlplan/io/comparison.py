@@ -26,7 +26,7 @@ from ..core.revision.read import ProposalDecision
 from .atomic import atomic_write
 from .csv_export import Table, write_csv
 from .openpyxl_look import font, japanese_workbook
-from .print_setup import print_openpyxl
+from .print_setup import print_page
 
 __all__ = ["RevisionBook", "comparison_headers", "write_comparison_csv", "write_revision_book"]
 
@@ -185,4 +185,4 @@ def _table(
     last = max(2, len(rows) + 2)
     sheet.auto_filter.ref = f"A2:{column_letter(len(headers))}{last}"
     sheet.freeze_panes = "C3" if len(headers) > 2 else "A3"
-    print_openpyxl(sheet, widths, last, owner=sheet.parent.properties.title or "", title_rows=2, title_columns=2)
+    print_page(sheet, widths, last, owner=sheet.parent.properties.title or "", title_rows=2, title_columns=2)

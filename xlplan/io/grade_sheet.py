@@ -22,7 +22,7 @@ from .atomic import atomic_write
 from .grade_formulas import MISMATCH_MARK
 from .openpyxl_layout import BANNER_FONT, BORDER, HEADER_FILL, HEADER_FONT
 from .openpyxl_look import font
-from .print_setup import print_openpyxl
+from .print_setup import print_page
 from .section_style import GRADE_COLOURS, MISMATCH_COLOUR, MISMATCH_FONT_COLOUR
 
 __all__ = ["GRADE_SHEET", "GRADE_SHEET_HEADERS", "GradeSheetInfo", "write_graded_copy"]
@@ -138,4 +138,4 @@ def _fill(
             sheet.cell(row=row, column=7).font = font(bold=True, color=MISMATCH_FONT_COLOUR)
     sheet.freeze_panes = "C3"
     sheet.auto_filter.ref = f"A2:{openpyxl.utils.get_column_letter(len(GRADE_SHEET_HEADERS))}{max(2, len(grades) + 2)}"
-    print_openpyxl(sheet, widths, len(grades) + 2, owner=section, title_rows=2, title_columns=2)
+    print_page(sheet, widths, len(grades) + 2, owner=section, title_rows=2, title_columns=2)

@@ -20,7 +20,7 @@ from ..core.master.layout import CARDS_SHEET
 from ..core.model import BudgetProject, Plan
 from ..core.print_metrics import row_height
 from .master_style import Styles
-from .print_setup import print_xlsxwriter
+from .print_setup import print_page
 
 __all__ = ["CARDS_PER_SHEET", "write_cards"]
 
@@ -63,7 +63,7 @@ def write_cards(
         if breaks:
             sheet.set_h_pagebreaks(breaks)
         owner = f"{plan.name} 第{plan.version}版　施策カード（{first}〜{min(start + CARDS_PER_SHEET, len(measures))}）"
-        print_xlsxwriter(sheet, _WIDTHS, row, owner=owner, landscape=False)
+        print_page(sheet, _WIDTHS, row, owner=owner, landscape=False)
     return names
 
 

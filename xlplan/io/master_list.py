@@ -14,7 +14,7 @@ from ..core.master.view import budget_by_pillar, grade_column, list_rows, stage_
 from ..core.model import Plan
 from .master_cards import lines_needed
 from .master_style import Styles
-from .print_setup import print_xlsxwriter
+from .print_setup import print_page
 
 __all__ = ["write_list"]
 
@@ -100,4 +100,4 @@ def write_list(
         row += 1
     sheet.freeze_panes(HEADER_ROW, 0)
     widths = [width for _, width in _COLUMNS]
-    print_xlsxwriter(sheet, widths, row, owner=f"{plan.name} 第{plan.version}版", title_rows=HEADER_ROW)
+    print_page(sheet, widths, row, owner=f"{plan.name} 第{plan.version}版", title_rows=HEADER_ROW)

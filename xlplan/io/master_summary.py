@@ -22,7 +22,7 @@ from ..core.master.layout import FIRST_DATA_ROW, GRADES_COLUMNS, GRADES_SHEET, S
 from ..core.master.view import GRADE_COLUMNS, BudgetRow, GradeCountRow, budget_by_pillar, grades_by
 from ..core.model import Plan
 from .master_style import Styles
-from .print_setup import print_xlsxwriter
+from .print_setup import print_page
 from .section_style import HEADER_HEIGHT
 
 __all__ = ["write_summary"]
@@ -57,7 +57,7 @@ def write_summary(workbook: Workbook, styles: Styles, plan: Plan, grades: Mappin
     _budget_chart(workbook, sheet, row, first, last)
     widths = [30, *[11] * 8, *[8.43] * _CHART_COLUMNS]  # the tables, then the charts beside them
     last_row = max(last + 4, row + _CHART_ROWS)
-    print_xlsxwriter(sheet, widths, last_row, owner=f"{plan.name} 第{plan.version}版")
+    print_page(sheet, widths, last_row, owner=f"{plan.name} 第{plan.version}版")
 
 
 def _grade_table(

@@ -62,7 +62,7 @@ from .master_cards import write_cards
 from .master_list import write_list
 from .master_style import Styles
 from .master_summary import write_summary
-from .print_setup import print_xlsxwriter
+from .print_setup import print_page
 from .section_style import HEADER_HEIGHT, WRAPPED_KINDS, banner_height
 from .xlsxwriter_text import TextWorkbook
 
@@ -357,7 +357,7 @@ def _fit_row(sheet: Worksheet, row: int, cells: Iterable[tuple[object, float]]) 
 def _print(sheet: Worksheet, plan: Plan, widths: Sequence[float], last_row: int, *, title_columns: int = 2) -> None:
     """A4 page of a master table (its data columns; the provenance columns stay on screen)."""
     owner = f"{plan.name} 第{plan.version}版"
-    print_xlsxwriter(sheet, widths, last_row, owner=owner, title_rows=HEADER_ROW, title_columns=title_columns)
+    print_page(sheet, widths, last_row, owner=owner, title_rows=HEADER_ROW, title_columns=title_columns)
 
 
 # 検証結果 ---------------------------------------------------------------------------------------
@@ -496,7 +496,7 @@ def _write_cover(sheet: Worksheet, styles: Styles, content: MasterContent) -> No
         sheet.write_string(start + offset, 1, text, styles.wrap)
         _fit_row(sheet, start + offset, [(name, 40), (text, 80)])
     owner = f"{plan.name} 第{plan.version}版"
-    print_xlsxwriter(sheet, [40, 80], start + len(guide), owner=owner, landscape=False)
+    print_page(sheet, [40, 80], start + len(guide), owner=owner, landscape=False)
 
 
 def meta_items(content: MasterContent) -> list[tuple[str, str]]:

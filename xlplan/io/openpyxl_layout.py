@@ -34,7 +34,7 @@ from ..core.layout import (
 )
 from .grade_formulas import FormulaContext, computed_formulas
 from .openpyxl_look import font, japanese_workbook
-from .print_setup import print_openpyxl
+from .print_setup import print_page
 from .rules_file import load_rules
 from .section_style import (
     BANNER_COLOUR,
@@ -183,7 +183,7 @@ def write_layout_sheet(
     sheet.protection.formatRows = False
     widths = [0 if c.hidden else c.width for c in layout.all_columns]
     owner = options.section or options.plan_name
-    print_openpyxl(sheet, widths, printed_last_row(len(rows)), owner=owner, title_rows=HEADER_ROW, title_columns=2)
+    print_page(sheet, widths, printed_last_row(len(rows)), owner=owner, title_rows=HEADER_ROW, title_columns=2)
 
 
 def _lock_co_owned_row(sheet: Worksheet, layout: SheetLayout, row: int, owner: str) -> None:
@@ -322,7 +322,7 @@ def write_instruction_lines(sheet: Worksheet, lines: Sequence[tuple[str, str]], 
         if text and (height := instruction_height(text, style)):
             sheet.row_dimensions[row].height = height
     sheet.column_dimensions["A"].width = INSTRUCTIONS_WIDTH
-    print_openpyxl(sheet, [INSTRUCTIONS_WIDTH], len(lines), owner=owner, landscape=False)
+    print_page(sheet, [INSTRUCTIONS_WIDTH], len(lines), owner=owner, landscape=False)
 
 
 def _write_meta(workbook: Workbook, options: TemplateOptions) -> None:

@@ -1,9 +1,9 @@
 """Page setup every printed sheet shares: A4, scale >= 60 %, print area, titles, footer.
 
-One function per writing library (XlsxWriter for the section workbook, the master and the
-cards; openpyxl for the graded copy's 評価 sheet, the changes workbook and 改訂資料), both
-driven by `core.print_metrics.print_fit`, so every sheet prints the same way. A sheet added
-later (say 入力チェック) gets the same page by calling one of them with its worksheet.
+One function for both writing libraries (XlsxWriter for the section workbook, the master and
+the cards; openpyxl for the graded copy's 評価 sheet, the changes workbook and 改訂資料), driven
+by `core.print_metrics.print_fit`, so every sheet prints the same way. A sheet added later
+(say 入力チェック) gets the same page by calling `print_page` with its worksheet.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from xlsxwriter.worksheet import Worksheet as XlsxSheet
 from ..core.cells import column_letter
 from ..core.print_metrics import PrintFit, print_fit
 
-__all__ = ["PAPER_A4", "footer_text", "print_openpyxl", "print_xlsxwriter"]
+__all__ = ["PAPER_A4", "footer_text", "print_page"]
 
 PAPER_A4 = 9
 MARGIN_SIDE, MARGIN_TOP, MARGIN_BOTTOM = 0.4, 0.6, 0.6  # inches (print_metrics assumes the side margins)
@@ -28,8 +28,8 @@ def footer_text(owner: str) -> str:
     return f"&L&8{owner}&C&8&F　&A&R&8&P / &N"
 
 
-def print_xlsxwriter(
-    sheet: XlsxSheet,
+def print_page(
+    sheet: XlsxSheet | OpenpyxlSheet,
     widths: Sequence[float],
     last_row: int,
     *,
@@ -38,16 +38,27 @@ def print_xlsxwriter(
     title_columns: int = 0,
     landscape: bool = True,
 ) -> PrintFit:
-    """Set an XlsxWriter sheet's page: A4, the fit or scale, print area rows 1..`last_row`
-    (1-based, all of `widths`' columns), repeated title rows/columns, the footer.
+    """Set a sheet's page (XlsxWriter or openpyxl): A4, the fit or scale, print area rows
+    1..`last_row` over all of `widths`' columns, repeated title rows/columns, the footer.
 
-    :param widths: the printed columns' widths, from column A.
+    :param widths: the printed columns' widths, from column A (0 for a hidden one).
+    :param owner: who the pages belong to (課所室 or the plan), left in the footer.
     :param title_rows: header rows repeated on each page (0: none).
     :param title_columns: columns repeated on each page when the sheet splits across pages.
     """
     fit = print_fit(widths, title_widths=widths[:title_columns], landscape=landscape)
+    if isinstance(sheet, XlsxSheet):
+        _xlsxwriter_page(sheet, fit, len(widths), max(last_row, 1), owner, title_rows, title_columns)
+    else:
+        _openpyxl_page(sheet, fit, len(widths), max(last_row, 1), owner, title_rows, title_columns)
+    return fit
+
+
+def _xlsxwriter_page(
+    sheet: XlsxSheet, fit: PrintFit, columns: int, last_row: int, owner: str, rows: int, titles: int
+) -> None:
     sheet.set_paper(PAPER_A4)
-    if landscape:
+    if fit.landscape:
         sheet.set_landscape()
     else:
         sheet.set_portrait()
@@ -56,30 +67,20 @@ def print_xlsxwriter(
         sheet.fit_to_pages(1, 0)
     else:
         sheet.set_print_scale(fit.scale)
-        if title_columns:
-            sheet.repeat_columns(0, title_columns - 1)
-    if title_rows:
-        sheet.repeat_rows(0, title_rows - 1)
-    sheet.print_area(0, 0, max(last_row, 1) - 1, len(widths) - 1)
+        if titles:
+            sheet.repeat_columns(0, titles - 1)
+    if rows:
+        sheet.repeat_rows(0, rows - 1)
+    sheet.print_area(0, 0, last_row - 1, columns - 1)
     sheet.set_footer(footer_text(owner))
-    return fit
 
 
-def print_openpyxl(
-    sheet: OpenpyxlSheet,
-    widths: Sequence[float],
-    last_row: int,
-    *,
-    owner: str,
-    title_rows: int = 0,
-    title_columns: int = 0,
-    landscape: bool = True,
-) -> PrintFit:
-    """`print_xlsxwriter` for an openpyxl sheet."""
-    fit = print_fit(widths, title_widths=widths[:title_columns], landscape=landscape)
+def _openpyxl_page(
+    sheet: OpenpyxlSheet, fit: PrintFit, columns: int, last_row: int, owner: str, rows: int, titles: int
+) -> None:
     setup = sheet.page_setup
     setup.paperSize = PAPER_A4
-    setup.orientation = "landscape" if landscape else "portrait"
+    setup.orientation = "landscape" if fit.landscape else "portrait"
     sheet.page_margins.left = sheet.page_margins.right = MARGIN_SIDE
     sheet.page_margins.top, sheet.page_margins.bottom = MARGIN_TOP, MARGIN_BOTTOM
     sheet.sheet_properties.pageSetUpPr.fitToPage = fit.fit_to_width
@@ -87,13 +88,12 @@ def print_openpyxl(
         setup.fitToWidth, setup.fitToHeight = 1, 0
     else:
         setup.scale = fit.scale
-        if title_columns:
-            sheet.print_title_cols = f"A:{column_letter(title_columns)}"
-    if title_rows:
-        sheet.print_title_rows = f"1:{title_rows}"
-    sheet.print_area = f"A1:{column_letter(len(widths))}{max(last_row, 1)}"
-    footer = sheet.oddFooter
+        if titles:
+            sheet.print_title_cols = f"A:{column_letter(titles)}"
+    if rows:
+        sheet.print_title_rows = f"1:{rows}"
+    sheet.print_area = f"A1:{column_letter(columns)}{last_row}"
+    footer = sheet.oddFooter  # the same three parts footer_text gives XlsxWriter
     footer.left.text, footer.left.size = owner[:80], 8
     footer.center.text, footer.center.size = "&F　&A", 8
     footer.right.text, footer.right.size = "&P / &N", 8
-    return fit

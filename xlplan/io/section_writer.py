@@ -45,7 +45,7 @@ from ..core.print_metrics import line_count, row_height
 from ..core.self_check import SELF_CHECK_SHEET, Tables
 from .atomic import atomic_write
 from .grade_formulas import FormulaContext, computed_formulas
-from .print_setup import print_xlsxwriter
+from .print_setup import print_page
 from .rules_file import load_rules
 from .section_style import (
     CELL_STYLES,
@@ -405,9 +405,7 @@ def _draw_layout_sheet(
     sheet.autofilter(HEADER_ROW - 1, 0, last_row - 1, width - 1)
     sheet.protect("", {"autofilter": True, "sort": True, "format_columns": True, "format_rows": True})
     widths = [0 if c.hidden else c.width for c in columns]
-    print_xlsxwriter(
-        sheet, widths, printed_last_row(len(rows)), owner=context.owner, title_rows=HEADER_ROW, title_columns=2
-    )
+    print_page(sheet, widths, printed_last_row(len(rows)), owner=context.owner, title_rows=HEADER_ROW, title_columns=2)
 
 
 def _write_co_owned_row(
@@ -552,7 +550,7 @@ def _write_instructions(sheet: _StampedWorksheet, context: SheetContext) -> None
                 sheet.set_row(row, height)
     sheet.set_column(0, 0, INSTRUCTIONS_WIDTH)
     sheet.protect()
-    print_xlsxwriter(sheet, [INSTRUCTIONS_WIDTH], len(lines), owner=context.owner, landscape=False)
+    print_page(sheet, [INSTRUCTIONS_WIDTH], len(lines), owner=context.owner, landscape=False)
 
 
 def _write_meta(sheet: _StampedWorksheet, context: SheetContext) -> None:
