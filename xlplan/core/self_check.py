@@ -229,6 +229,8 @@ HQ_ONLY: Mapping[Code, str] = {
     Code.SYMLINK_OUTSIDE: "ファイルの置き場所（本部のフォルダ）",
     Code.PERMISSION_DENIED: "ファイルの置き場所（本部のフォルダ）",
     Code.MEASURE_ELSEWHERE: "他の課所室の施策（お知らせのみ。本部が全課所室分と照合します）",
+    # check warns at the cell; the rows are locked and grey, so only an unprotected copy gets there
+    Code.MEASURE_NOT_OWNER: "他の課所室が主担当の施策への入力（灰色の行。主担当の課所室が報告します）",
 }
 
 # Every code `xlplan check` can report for one workbook (the rest belong to lint, revise, consolidate).
@@ -248,7 +250,6 @@ SINGLE_WORKBOOK_CODES: frozenset[Code] = frozenset(
         Code.CONSOLIDATION_CONFLICT,
         Code.CONSOLIDATION_DUPLICATE,
         Code.MEASURE_OWNER_MISSING,
-        Code.MEASURE_NOT_OWNER,
         Code.MEASURE_NOT_RETURNED,
         Code.PROJECT_MEASURE_MISSING,
     }
