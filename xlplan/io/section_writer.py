@@ -60,6 +60,7 @@ from .section_style import (
     ime_mode,
     input_role,
 )
+from .self_check_sheet import COLUMNS as SELF_CHECK_COLUMNS
 from .self_check_sheet import write_self_check_sheet
 from .xlsxwriter_text import TextWorkbook, TextWorksheet
 
@@ -298,6 +299,7 @@ class SheetContext:
         return self.options.section or self.options.plan_name
 
 
+SELF_CHECK_KEY_HEADER = SELF_CHECK_COLUMNS[-1][0]  # the hidden helper column of 入力チェック
 SheetBuilder = Callable[[_StampedWorksheet, SheetContext], None]
 
 
@@ -316,6 +318,9 @@ def sheet_builders() -> list[tuple[str, SheetBuilder]]:
 
 def _write_self_check(sheet: _StampedWorksheet, context: SheetContext) -> None:
     write_self_check_sheet(context.workbook, sheet, Tables(context.formulas.last_rows, context.options.section))
+    # the same page as every other sheet: print area, scale >= 60 %, footer (its header row stays repeated)
+    widths = [0 if header == SELF_CHECK_KEY_HEADER else width for header, width in SELF_CHECK_COLUMNS]
+    print_page(sheet, widths, sheet.dim_rowmax + 1, owner=context.owner)
 
 
 def _layout_builder(layout: SheetLayout) -> SheetBuilder:
