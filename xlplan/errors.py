@@ -89,42 +89,80 @@ class OutputError(XlplanError):
     exit_code = 3
     code = "output-unwritable"
 
-    def __init__(self, message: str, path: Path | str | None = None, error: OSError | None = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: str, path: Path | str | None = None, error: OSError | None = None, *, english: str = ""
+    ) -> None:
+        super().__init__(message, english=english)
         self.path = path
         self.os_error = error
 
     @classmethod
     def from_os_error(cls, error: OSError, path: Path | str) -> OutputError:
-        """The Japanese message for an OS error met while writing `path` (the output the user named)."""
+        """The message (Japanese, and English) for an OS error met while writing `path` (the output the user named)."""
         shown = shown_text(os.fspath(path))
-        unknown = (error.strerror or str(error) or type(error).__name__, _ELSEWHERE)
-        reason, advice = _ADVICE.get(error.errno or 0, unknown)
+        unknown = (error.strerror or str(error) or type(error).__name__,) * 2
+        reason, advice = _ADVICE.get(error.errno or 0, (unknown, _ELSEWHERE))
         if error.errno == errno.ENOTDIR and error.filename and os.fspath(error.filename) != os.fspath(path):
-            reason = f"途中の {shown_text(os.fsdecode(error.filename))} はフォルダではなくファイルです"
+            parent = shown_text(os.fsdecode(error.filename))
+            reason = (f"途中の {parent} はフォルダではなくファイルです", f"{parent} on the way is a file, not a folder")
         return cls(
-            f"出力先 {shown} に書き込めません（{shown_text(reason)}）。{advice}。"
+            f"出力先 {shown} に書き込めません（{shown_text(reason[0])}）。{advice[0]}。"
             "何も書き出していません（入力と前回の出力はそのままです）。",
             path,
             error,
+            english=f"Cannot write to {shown} ({shown_text(reason[1])}). {advice[1]}. "
+            "Nothing was written (the inputs and the previous output are as they were).",
         )
 
 
-_ELSEWHERE = "書き込めるフォルダを -o で指定してください"
-# errno → (what happened, what to do); Windows error codes arrive as these errno values too
-_PERMISSION = ("書き込む権限がありません", "権限のあるフォルダを -o で指定するか、フォルダの権限を確認してください")
+# errno → (what happened, what to do), each (Japanese, English); Windows error codes arrive as these errno values too
+_ELSEWHERE = ("書き込めるフォルダを -o で指定してください", "Give a folder you can write to with -o")
+_PERMISSION = (
+    ("書き込む権限がありません", "no permission to write there"),
+    (
+        "権限のあるフォルダを -o で指定するか、フォルダの権限を確認してください",
+        "Give a folder you may write to with -o, or check the folder's permissions",
+    ),
+)
 _ADVICE = {
-    errno.EROFS: ("読み取り専用の場所です", "書き込めるフォルダを -o で指定してください"),
+    errno.EROFS: (("読み取り専用の場所です", "the place is read-only"), _ELSEWHERE),
     errno.EACCES: _PERMISSION,
     errno.EPERM: _PERMISSION,
-    errno.ENOSPC: ("ディスクの空きが足りません", "空きを作るか、別のドライブのフォルダを -o で指定してください"),
-    errno.EDQUOT: ("ディスクの使用量の上限です", "空きを作るか、別のフォルダを -o で指定してください"),
-    errno.ENAMETOOLONG: ("名前が長すぎます。1つの名前は255バイトまでです", "短い名前を -o で指定してください"),
-    errno.EEXIST: ("同じ名前のファイルが既にあります", "別の名前を -o で指定してください"),
-    errno.ENOTDIR: ("途中の名前はフォルダではなくファイルです", "フォルダの場所を -o で指定し直してください"),
-    errno.EISDIR: ("その名前はフォルダです", "ファイルの名前を -o で指定してください"),
-    errno.EBUSY: ("他のプログラムが使用中です", "そのファイルを閉じてからもう一度実行してください"),
-    errno.ENOENT: ("途中のフォルダがありません", "フォルダの場所を -o で指定し直してください"),
+    errno.ENOSPC: (
+        ("ディスクの空きが足りません", "the disk is full"),
+        (
+            "空きを作るか、別のドライブのフォルダを -o で指定してください",
+            "Free some space, or give a folder on another drive with -o",
+        ),
+    ),
+    errno.EDQUOT: (
+        ("ディスクの使用量の上限です", "the disk quota is used up"),
+        ("空きを作るか、別のフォルダを -o で指定してください", "Free some space, or give another folder with -o"),
+    ),
+    errno.ENAMETOOLONG: (
+        ("名前が長すぎます。1つの名前は255バイトまでです", "the name is too long; one name takes at most 255 bytes"),
+        ("短い名前を -o で指定してください", "Give a shorter name with -o"),
+    ),
+    errno.EEXIST: (
+        ("同じ名前のファイルが既にあります", "a file of that name already exists"),
+        ("別の名前を -o で指定してください", "Give another name with -o"),
+    ),
+    errno.ENOTDIR: (
+        ("途中の名前はフォルダではなくファイルです", "a name on the way is a file, not a folder"),
+        ("フォルダの場所を -o で指定し直してください", "Give the folder's place again with -o"),
+    ),
+    errno.EISDIR: (
+        ("その名前はフォルダです", "that name is a folder"),
+        ("ファイルの名前を -o で指定してください", "Give a file name with -o"),
+    ),
+    errno.EBUSY: (
+        ("他のプログラムが使用中です", "another program is using it"),
+        ("そのファイルを閉じてからもう一度実行してください", "Close that file and run again"),
+    ),
+    errno.ENOENT: (
+        ("途中のフォルダがありません", "a folder on the way does not exist"),
+        ("フォルダの場所を -o で指定し直してください", "Give the folder's place again with -o"),
+    ),
 }
 
 

@@ -26,7 +26,7 @@ from .grade import GradedWorkbook, grade_checked, write_graded_workbook
 from .lint import LintResult
 from .prefill import write_section_workbooks
 from .report import ReportResult, moved_report, pdf_choice, report_master
-from .result import CommandResult, Output
+from .result import CommandResult, Note, Output
 
 __all__ = ["DemoResult", "run_demo"]
 
@@ -43,7 +43,7 @@ class DemoResult:
     consolidation: ConsolidationResult | None = None
     report: ReportResult | None = None
     lint: LintResult | None = None
-    outputs: dict[str, Path] = field(default_factory=dict)  # label → file or folder
+    outputs: dict[str, Path] = field(default_factory=dict)  # kind (stable, see OUTPUT_KINDS) → file or folder
 
     def command_result(self) -> CommandResult:
         """The result of `xlplan demo`: the files written and what each step found, under `demo`.
@@ -130,7 +130,7 @@ def _run_demo(
     rules = rules or load_rules()
     result = DemoResult(directory=directory, variant=variant)
     result.section_files = write_section_workbooks(plan, directory / "sections", rules=rules, progress=progress)
-    result.outputs["課所室別の調査票"] = directory / "sections"
+    result.outputs["sections"] = directory / "sections"
     result.checked = check_paths(result.section_files, fiscal_year=plan.evaluated_fy)
     graded_dir = directory / "graded"
     for checked in result.checked:
@@ -138,16 +138,16 @@ def _run_demo(
             continue
         graded = grade_checked(checked, rules, fiscal_year=plan.evaluated_fy)
         if progress:
-            progress(f"評価: {checked.book.section}")
+            progress(Note(f"評価: {checked.book.section}", f"Grading: {checked.book.section}"))
         write_graded_workbook(graded, graded_dir / Path(checked.report.path).name)
         result.graded.append(graded)
-    result.outputs["評価シート付きの写し"] = graded_dir
+    result.outputs["graded-copies"] = graded_dir
     if progress:
-        progress("集約（マスター計画）")
+        progress(Note("集約（マスター計画）", "Consolidating (the master plan)"))
     result.consolidation = consolidate([directory / "sections"], directory / "master.xlsx", rules=rules)
-    result.outputs["マスター計画"] = result.consolidation.output
+    result.outputs["master"] = result.consolidation.output
     if progress:
-        progress("報告資料（HTML・PDF・CSV）")
+        progress(Note("報告資料（HTML・PDF・CSV）", "The council pack (HTML, PDF, CSV)"))
     result.report, result.lint = report_master(result.consolidation.output, directory / "report", pdf=pdf)
-    result.outputs["報告資料"] = directory / "report"
+    result.outputs["report"] = directory / "report"
     return result

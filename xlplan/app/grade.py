@@ -25,7 +25,7 @@ from ..errors import UsageError, XlplanError
 from ..io.grade_sheet import GradeSheetInfo, write_graded_copy
 from ..io.xlsx.limits import DEFAULT_LIMITS, ReadLimits
 from .check import CheckedWorkbook, check_paths
-from .result import CommandResult, Output
+from .result import CommandResult, Note, Output, note_text
 
 __all__ = [
     "GradeOutcome",
@@ -107,7 +107,7 @@ class GradeOutcome:
 
     path: Path
     graded: GradedWorkbook | None
-    problem: str = ""
+    problem: str = ""  # a Note: Japanese, with its English
     report: FileReport | None = None  # what checking found (why it could not be graded)
 
 
@@ -135,7 +135,7 @@ def grade_paths(
         try:
             graded = grade_checked(checked, rules, fiscal_year=fiscal_year, evaluation_date=evaluation_date)
         except XlplanError as error:
-            outcomes.append(GradeOutcome(path, None, str(error), checked.report))
+            outcomes.append(GradeOutcome(path, None, Note(str(error), error.message("en")), checked.report))
         else:
             outcomes.append(GradeOutcome(path, graded))
     return outcomes
@@ -161,7 +161,9 @@ def graded_copy_targets(sources: Iterable[Path], directory: Path) -> dict[Path, 
         if os.path.realpath(target) in inputs:
             raise UsageError(
                 f"評価シート付きのコピーの書き出し先 {target} が入力ファイルと同じです。"
-                "元のファイルは変更しません。-o で別のフォルダを指定してください。"
+                "元のファイルは変更しません。-o で別のフォルダを指定してください。",
+                english=f"The graded copy {target} would be written over its input file. "
+                "The original is never changed: give another folder with -o.",
             )
         targets[source] = target
     return targets
@@ -181,11 +183,19 @@ def grade_checked(
     """
     path = Path(checked.report.path)
     if checked.content is None:
-        reasons = "／".join(f.message() for f in checked.report.findings if f.severity is Severity.ERROR)
-        raise XlplanError(f"{path} を評価できません: {reasons or 'xlplan の様式として読めません。'}")
+        errors = [f for f in checked.report.findings if f.severity is Severity.ERROR]
+        reasons = "／".join(f.message() for f in errors)
+        english = " / ".join(f.message("en") for f in errors)
+        raise XlplanError(
+            f"{path} を評価できません: {reasons or 'xlplan の様式として読めません。'}",
+            english=f"{path} cannot be graded: {english or 'it cannot be read as an xlplan workbook.'}",
+        )
     year = fiscal_year or checked.book.fiscal_year
     if year is None:
-        raise UsageError(f"{path} に年度の記録がありません。--fiscal-year で評価する年度を指定してください（例: R6）。")
+        raise UsageError(
+            f"{path} に年度の記録がありません。--fiscal-year で評価する年度を指定してください（例: R6）。",
+            english=f"{path} records no fiscal year. Give the year to grade with --fiscal-year (e.g. R6).",
+        )
     day = evaluation_date or fiscal_year_end(year)
     section = checked.book.section
     measures = tuple(m for m in checked.content.measures if not section or m.primary_section in ("", section))
@@ -249,7 +259,8 @@ def grade_result(outcomes: Sequence[GradeOutcome], written: Mapping[Path, Path])
             findings += [f for f in graded.mismatch_findings() if f not in findings]
             grades.append({"path": str(outcome.path), **grades_json(graded)})
         else:
-            notes.append(f"{outcome.path}: {outcome.problem}")
+            problem = outcome.problem
+            notes.append(Note(f"{outcome.path}: {problem}", f"{outcome.path}: {note_text(problem, 'en')}"))
         section = graded.book.section if graded and graded.book else ""
         status = "graded" if graded else "not-graded"
         files.append(FileReport(str(outcome.path), findings, graded is None, status, section))

@@ -115,10 +115,12 @@ def require_inputs(items: list[Input], paths: Iterable[Path]) -> list[Input]:
     """The inputs found, or NoInputError naming where the command looked when there is none."""
     if items:
         return items
+    paths = list(paths)
     places = "、".join(str(p) for p in paths) or "（指定なし）"
+    places_en = ", ".join(str(p) for p in paths) or "(none given)"
     raise NoInputError(
         f"読み込むブック（.xlsx など）が見つかりません（探した場所: {places}）。"
         "提出されたファイルのあるフォルダかファイルを指定してください。",
-        english=f"No workbook (.xlsx and the like) found (looked in: {', '.join(str(p) for p in paths)}). "
+        english=f"No workbook (.xlsx and the like) found (looked in: {places_en}). "
         "Give the folder or the files the sections returned.",
     )

@@ -121,12 +121,17 @@ def lint_master(
     old = None
     if previous is not None:
         if Path(previous).resolve() == Path(path).resolve():
-            raise UsageError("--previous には前年度のマスターを指定してください（同じファイルが指定されています）。")
+            raise UsageError(
+                "--previous には前年度のマスターを指定してください（同じファイルが指定されています）。",
+                english="--previous takes the previous year's master (the same file was given twice).",
+            )
         old = read_master(previous).plan
         if old.evaluated_fy >= year:
             raise UsageError(
                 f"--previous のマスターは{fy_label(old.evaluated_fy)}のものです。"
-                f"{fy_label(year)}より前の年度のマスターを指定してください。"
+                f"{fy_label(year)}より前の年度のマスターを指定してください。",
+                english=f"The --previous master is of {fy_label(old.evaluated_fy, lang='en')}. "
+                f"Give a master of a year before {fy_label(year, lang='en')}.",
             )
     grade_rules, audit_rules = load_rule_set(rules)
     findings, grades = lint_plan(

@@ -38,6 +38,26 @@ EXIT_FINDINGS = 1  # the run finished and found problems at the failing level
 _RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
+class Note(str):
+    """A note for people (a str: the Japanese text) carrying its English beside it.
+
+    Being a str, a note prints and compares as its Japanese text wherever no language is chosen.
+    """
+
+    english: str
+
+    def __new__(cls, japanese: str, english: str = "") -> Note:
+        note = super().__new__(cls, japanese)
+        note.english = english
+        return note
+
+
+def note_text(note: str, lang: str = "ja") -> str:
+    """A note in `lang`: its English for "en" when it has one, else its Japanese."""
+    english = getattr(note, "english", "")
+    return english if lang == "en" and english else str(note)
+
+
 @dataclass(frozen=True, slots=True)
 class Output:
     """A file or folder the command wrote: what it is (`kind`, stable) and where."""
@@ -168,7 +188,7 @@ def envelope(result: CommandResult, *, lang: str = "ja") -> dict[str, Any]:
             for file in result.files
         ],
         "outputs": [{"kind": o.kind, "path": o.path} for o in result.outputs],
-        "notes": list(result.notes),
+        "notes": [note_text(note, lang) for note in result.notes],
         "error": None,
     }
     if result.payload_key:

@@ -117,10 +117,15 @@ def next_version(current: str, wanted: str | None = None) -> str:
         return f"{match.group(1)}.{int(match.group(2)) + 1}" if match else "2.1"
     new = _VERSION.match(wanted)
     if new is None:
-        raise UsageError(f"版「{wanted}」は「2.2」の形で指定してください。")
+        raise UsageError(
+            f"版「{wanted}」は「2.2」の形で指定してください。", english=f"Give the version {wanted!r} in the form 2.2."
+        )
     old = _VERSION.match(current)
     if old and (int(new.group(1)), int(new.group(2))) <= (int(old.group(1)), int(old.group(2))):
-        raise UsageError(f"新しい版 {wanted} は、改訂する計画の版 {current} より後の版にしてください。")
+        raise UsageError(
+            f"新しい版 {wanted} は、改訂する計画の版 {current} より後の版にしてください。",
+            english=f"The new version {wanted} must come after {current}, the version of the plan being revised.",
+        )
     return wanted
 
 

@@ -180,7 +180,13 @@ def print_summary(result: ConsolidationResult, console: Console, lang: str = "ja
     skipped = len(result.inputs) - result.merged
     with_errors = sum(1 for i in result.inputs if not i.ok)
     warnings = sum(1 for f in result.findings if f.severity is Severity.WARNING)
-    console.print(f"[bold]{escape(plan.name)} 第{escape(plan.version)}版[/bold]（{fy_label(plan.evaluated_fy)}）")
+    console.print(
+        words(
+            f"[bold]{escape(plan.name)} 第{escape(plan.version)}版[/bold]（{fy_label(plan.evaluated_fy)}）",
+            f"[bold]{escape(plan.name)} version {escape(plan.version)}[/bold] "
+            f"({fy_label(plan.evaluated_fy, lang='en')})",
+        )
+    )
     console.print(
         words(
             f"提出ファイル {len(result.inputs)} 件（統合 {result.merged}・読み飛ばし {skipped}・"

@@ -18,12 +18,13 @@ from ..app.grade import (
     graded_copy_targets,
     write_graded_workbook,
 )
+from ..app.result import note_text
 from ..core.findings import Code
 from ..errors import UsageError, WrongKindError, XlplanError
 from ..io.input_guard import refuse_overwriting_inputs
 from ..io.rules_file import load_rules
 from ..io.xlsx.limits import ReadLimits
-from .i18n import tr, words
+from .i18n import current, tr, words
 from .options import FiscalYear, jobs_option, limit_options, output_options, rules_option
 from .output import emit
 
@@ -100,7 +101,8 @@ def grade(
     if single and outcomes[0].graded is None:
         report = outcomes[0].report
         master = report is not None and any(f.code is Code.FILE_IS_MASTER for f in report.findings)
-        raise (WrongKindError if master else XlplanError)(outcomes[0].problem)
+        problem = outcomes[0].problem
+        raise (WrongKindError if master else XlplanError)(str(problem), english=note_text(problem, "en"))
     graded = [o.graded for o in outcomes if o.graded is not None]
     written: dict[Path, Path] = {}
     if output is not None:
@@ -163,8 +165,10 @@ def _report_many(outcomes: list[GradeOutcome], console: Console) -> None:
     console.print(table)
     failed = [o for o in outcomes if o.graded is None]
     for outcome in failed:
+        problem = note_text(outcome.problem, current())
         console.print(
-            f"[bold red]{words('評価できません', 'cannot be graded')}[/]: {escape(outcome.problem)}", highlight=False
+            f"[bold red]{words('評価できません', 'cannot be graded')}[/]: {escape(problem)}",
+            highlight=False,
         )
     done = len(outcomes) - len(failed)
     console.print(
@@ -199,14 +203,14 @@ def _print(graded: GradedWorkbook, console: Console) -> None:
             g.basis.value if g.basis else "",
             f"[{_GRADE_STYLE.get(letter, 'dim')}]{letter}[/]",
             g.self_grade.value if g.self_grade else "",
-            "[bold red]要確認[/]" if g.mismatch else "",
+            f"[bold red]{words('要確認', 'check')}[/]" if g.mismatch else "",
             g.summary,
         )
     console.print(table)
     counts = _counts(graded)
     undetermined = counts.pop("")
     mismatches = sum(1 for g in graded.grades if g.mismatch)
-    letters = "・".join(f"{k} {v}" for k, v in counts.items())
+    letters = words("・", ", ").join(f"{k} {v}" for k, v in counts.items())
     console.print(
         words(
             f"{len(graded.grades)} 施策を評価しました（{letters}、判定なし {undetermined}）。"

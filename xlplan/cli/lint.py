@@ -73,12 +73,12 @@ def lint(
 
     def tables(console: Console) -> None:
         print_reports(command.files, console, lang=lang, show_info=True)
-        _print_counts(console, Counter(f.code for f in result.findings))
+        _print_counts(console, Counter(f.code for f in result.findings), lang)
 
     return emit(command, fmt=fmt, lang=lang, human=tables)
 
 
-def _print_counts(console: Console, counts: Counter[Code]) -> None:
+def _print_counts(console: Console, counts: Counter[Code], lang: str) -> None:
     if not counts:
         console.print(words("監査観点の指摘はありません。", "No audit finding."))
         return
@@ -92,7 +92,7 @@ def _print_counts(console: Console, counts: Counter[Code]) -> None:
         table.add_column(title, overflow="fold")
     for check in AUDIT_CATALOG:
         if counts.get(check.code):
-            table.add_row(str(check.code), check.title, check.opinion_label, str(counts[check.code]))
+            table.add_row(str(check.code), check.title_in(lang), check.opinions_in(lang), str(counts[check.code]))
     console.print(table)
 
 
@@ -104,6 +104,7 @@ def _print_catalog(fmt: str, lang: str) -> int:
             "severity": str(check.severity),
             "opinions": list(check.opinions),
             "title": check.title,
+            "title_en": check.title_en,
             "seed_lines": check.seed_lines,
             "threshold": check.threshold,
         }
@@ -113,7 +114,8 @@ def _print_catalog(fmt: str, lang: str) -> int:
         "コード|区分|監査意見|観点|基準値（[lint]）", "code|severity|audit opinion|check|threshold ([lint])"
     )
     lines = [
-        (str(c.code), SEVERITY_LABEL[lang][c.severity], c.opinion_label, c.title, c.threshold) for c in AUDIT_CATALOG
+        (str(c.code), SEVERITY_LABEL[lang][c.severity], c.opinions_in(lang), c.title_in(lang), c.threshold)
+        for c in AUDIT_CATALOG
     ]
     if fmt == "csv":
         print_csv(headers.split("|"), lines)

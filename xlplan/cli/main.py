@@ -93,8 +93,8 @@ class _Group(click.Group):
             cause = os_error_of(error)
             if cause is None or cause.errno not in _OUTPUT_SIDE:
                 raise
-            output = OutputError.from_os_error(cause, cause.filename or "（出力先）")
-            return _fail(command, as_json, output.exit_code, output.code, str(output))
+            output = OutputError.from_os_error(cause, cause.filename or words("（出力先）", "(the output)"))
+            return _fail(command, as_json, output.exit_code, output.code, output.message(lang))
         return returned if isinstance(returned, int) else 0
 
 

@@ -8,9 +8,10 @@ import click
 from rich.console import Console
 
 from ..app.report import report_master
+from ..app.result import note_text
 from ..core.enums import Severity
 from ..report.pdf_engine import PdfChoice
-from .i18n import tr, words
+from .i18n import current, tr, words
 from .options import master_year_option, output_options, pdf_options, rules_option
 from .output import emit
 
@@ -76,6 +77,6 @@ def report(
             )
         )
         for note in pack.notes:
-            say(words("注意: ", "Note: ") + note)
+            say(words("注意: ", "Note: ") + note_text(note, current()))
 
     return emit(result, fmt=fmt, lang=lang, human=lines)

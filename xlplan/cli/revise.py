@@ -13,11 +13,29 @@ from ..app.revise import ReviseResult, write_changes_template
 from ..app.revise import revise as run_revise
 from ..core.enums import Severity
 from ..core.fiscal import fy_label
+from ..core.revision.changes import ChangeKind
 from ..errors import UsageError
 from .i18n import tr, words
 from .options import output_options, rules_option
 from .output import emit, print_by_code
 from .render import print_reports
+
+# the 新旧対照表 kinds and the decisions on proposals (Japanese values in the workbooks), in English
+_REVISION_WORDS = {
+    ChangeKind.ADDED.value: "added",
+    ChangeKind.MERGED.value: "merged",
+    ChangeKind.RETIRED.value: "retired",
+    ChangeKind.RENAMED.value: "renamed",
+    ChangeKind.OWNER.value: "owner changed",
+    ChangeKind.STAGE.value: "stage changed",
+    ChangeKind.KPI_ADDED.value: "KPI added",
+    ChangeKind.KPI_REDEFINED.value: "KPI redefined",
+    ChangeKind.BASELINE.value: "baseline changed",
+    ChangeKind.TARGET.value: "target changed",
+    "採用": "accepted",
+    "不採用": "rejected",
+    "未判断": "undecided",
+}
 
 
 @click.command(
@@ -128,13 +146,17 @@ def _print(result: ReviseResult, command: CommandResult, console: Console, lang:
     kinds = Counter(str(r.kind) for r in result.revision.comparison)
     decided = Counter(d.decision.value if d.decision else "未判断" for d in result.decisions)
     before, after = (
-        f"第{old.version}版（{fy_label(old.evaluated_fy)}）",
-        f"第{new.version}版（{fy_label(new.evaluated_fy)}）",
+        words(
+            f"第{plan.version}版（{fy_label(plan.evaluated_fy)}）",
+            f"version {plan.version} ({fy_label(plan.evaluated_fy, lang=lang)})",
+        )
+        for plan in (old, new)
     )
     console.print(words(f"{before}→ {after}に改訂しました。", f"Revised {before} → {after}."))
-    summary = "・".join(f"{k} {n}" for k, n in kinds.items()) or "変更なし"
+    shown = (lambda k: k) if lang == "ja" else (lambda k: _REVISION_WORDS.get(k, k))
+    summary = words("・", ", ").join(f"{shown(k)} {n}" for k, n in kinds.items()) or words("変更なし", "no change")
     rows, proposals = len(result.revision.comparison), len(result.decisions)
-    decisions = "・".join(f"{k} {decided.get(k, 0)}" for k in ("採用", "不採用", "未判断"))
+    decisions = words("・", ", ").join(f"{shown(k)} {decided.get(k, 0)}" for k in ("採用", "不採用", "未判断"))
     console.print(words(f"  新旧対照表: {rows} 件（{summary}）", f"  Comparison (新旧対照表): {rows} ({summary})"))
     console.print(words(f"  改訂案: {proposals} 件（{decisions}）", f"  Proposals: {proposals} ({decisions})"))
     labels = {

@@ -69,7 +69,8 @@ def typed_path(text: str, base: PurePath | None, flavour: type[PurePath] | None 
     if flavour is PurePosixPath:
         if PureWindowsPath(text).drive and not text.startswith("/"):
             raise XlplanError(
-                f"「{text}」は Windows のパスです。このPCのパス（例: /home/本部/提出）で入力してください。"
+                f"「{text}」は Windows のパスです。このPCのパス（例: /home/本部/提出）で入力してください。",
+                english=f"{text} is a Windows path. Type a path of this PC (e.g. /home/hq/returned).",
             )
         text = text.replace("\\", "/")
     path = flavour(text)
@@ -97,10 +98,13 @@ class Parameters:
     def input_path(self) -> Path:
         """The input folder or file, which must exist."""
         if not self.input:
-            raise XlplanError(f"「{parameter('input').label}」を入力してください（{parameter('input').cell}）。")
+            raise XlplanError(
+                f"「{parameter('input').label}」を入力してください（{parameter('input').cell}）。",
+                english=f"Fill in {parameter('input').label} ({parameter('input').cell}).",
+            )
         path = self.path(self.input)
         if not path.exists():
-            raise XlplanError(f"入力が見つかりません: {path}")
+            raise XlplanError(f"入力が見つかりません: {path}", english=f"The input is not there: {path}")
         return path
 
     def master_path(self) -> Path:
@@ -108,7 +112,10 @@ class Parameters:
         path = self.input_path()
         if not path.is_file():
             label = parameter("input").label
-            raise XlplanError(f"「{label}」に集約したマスターのファイル（例: 計画_第2.1版.xlsx）を入力してください。")
+            raise XlplanError(
+                f"「{label}」に集約したマスターのファイル（例: 計画_第2.1版.xlsx）を入力してください。",
+                english=f"Type the consolidated master's file in {label} (e.g. 計画_第2.1版.xlsx).",
+            )
         return path
 
     def changes_path(self) -> Path | None:
@@ -117,13 +124,18 @@ class Parameters:
             return None
         path = self.path(self.changes)
         if not path.is_file():
-            raise XlplanError(f"変更ワークブックが見つかりません: {path}")
+            raise XlplanError(
+                f"変更ワークブックが見つかりません: {path}", english=f"The changes workbook is not there: {path}"
+            )
         return path
 
     def output_path(self) -> Path:
         """The output file, which must be given."""
         if not self.output:
-            raise XlplanError(f"「{parameter('output').label}」を入力してください（{parameter('output').cell}）。")
+            raise XlplanError(
+                f"「{parameter('output').label}」を入力してください（{parameter('output').cell}）。",
+                english=f"Fill in {parameter('output').label} ({parameter('output').cell}).",
+            )
         return self.path(self.output)
 
 
@@ -177,12 +189,18 @@ def read_parameters(book: BookLike) -> Parameters:
     action_text = _text(values["action"])
     if action_text not in {a.value for a in Action}:
         choices = "・".join(a.value for a in Action)
-        raise XlplanError(f"「処理」を▼から選んでください（{choices}）。")
+        raise XlplanError(
+            f"「処理」を▼から選んでください（{choices}）。",
+            english=f"Pick 「処理」 (the action) from the ▼ list ({choices}).",
+        )
     fiscal_year = None
     if _text(values["fiscal_year"]):
         fiscal_year = parse_fiscal_year(values["fiscal_year"])
         if fiscal_year is None:
-            raise XlplanError(f"年度として読めません: {_text(values['fiscal_year'])}（例: 令和6年度、R6、2024）")
+            raise XlplanError(
+                f"年度として読めません: {_text(values['fiscal_year'])}（例: 令和6年度、R6、2024）",
+                english=f"Not a fiscal year: {_text(values['fiscal_year'])} (e.g. 令和6年度, R6, 2024)",
+            )
     return Parameters(
         action=Action(action_text),
         input=_text(values["input"]),
@@ -220,7 +238,9 @@ def _check(book: BookLike, params: Parameters) -> Outcome:
     source = params.input_path()
     checked = check_paths([source], fiscal_year=params.fiscal_year)
     if not checked:
-        raise XlplanError(f"様式ファイル（.xlsx）が見つかりません: {source}")
+        raise XlplanError(
+            f"様式ファイル（.xlsx）が見つかりません: {source}", english=f"No section workbook (.xlsx) found: {source}"
+        )
     findings = [f for c in checked for f in c.report.findings if f.severity is not Severity.INFO]
     write_findings(book, findings)
     failed = sum(1 for c in checked if not c.report.ok)
@@ -235,7 +255,9 @@ def _grade(book: BookLike, params: Parameters) -> Outcome:
     source = params.input_path()
     files = [p for p in collect_inputs([source]) if not p.name.startswith("~$")]
     if not files:
-        raise XlplanError(f"様式ファイル（.xlsx）が見つかりません: {source}")
+        raise XlplanError(
+            f"様式ファイル（.xlsx）が見つかりません: {source}", english=f"No section workbook (.xlsx) found: {source}"
+        )
     grades: list[GradeRow] = []
     findings: list[Finding] = []
     not_graded: list[str] = []
@@ -370,14 +392,23 @@ def _section_book(book: BookLike, params: Parameters) -> BookLike:
         path = params.path(wanted)
         if path.is_file():
             return book.open_book(path)
-        raise XlplanError(f"様式ブックが開かれておらず、ファイルも見つかりません: {wanted}")
+        raise XlplanError(
+            f"様式ブックが開かれておらず、ファイルも見つかりません: {wanted}",
+            english=f"The section workbook is neither open nor found as a file: {wanted}",
+        )
     sections = [other for other in others if META_SHEET in other.sheet_names()]
     if len(sections) == 1:
         return sections[0]
     if not sections:
-        raise XlplanError("様式ブックを開くか、「入力」にファイル名を入力してください。")
+        raise XlplanError(
+            "様式ブックを開くか、「入力」にファイル名を入力してください。",
+            english="Open the section workbook, or type its file name in 「入力」 (input).",
+        )
     names = "、".join(other.name for other in sections)
-    raise XlplanError(f"様式ブックが複数開いています（{names}）。「入力」にファイル名を入力してください。")
+    raise XlplanError(
+        f"様式ブックが複数開いています（{names}）。「入力」にファイル名を入力してください。",
+        english=f"Several section workbooks are open ({names}). Type the file name in 「入力」 (input).",
+    )
 
 
 _HANDLERS: dict[Action, Handler] = {

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from ..core.cells import split_cell
 from ..core.fiscal import fy_label
 from ..errors import XlplanError
-from ..install import not_installed
+from ..install import install_command, not_installed
 from ..io.atomic import atomic_outputs
 from ..io.input_guard import refuse_overwriting_inputs
 from .control import (
@@ -92,7 +92,10 @@ def write_hq_workbook(folder: Path, options: HqOptions | None = None, *, force: 
     refuse_overwriting_inputs([options.vba_from], files=[workbook_path, module_path])
     existing = [p.name for p in (workbook_path, module_path) if p.exists()]
     if existing and not force:
-        raise XlplanError(f"既にあります: {'、'.join(existing)}（置き換える場合は --force）")
+        raise XlplanError(
+            f"既にあります: {'、'.join(existing)}（置き換える場合は --force）",
+            english=f"Already there: {', '.join(existing)} (to replace them, add --force)",
+        )
     vba = read_vba_project(options.vba_from)
     _verify_button_target(vba)
     data = build_hq_workbook(vba, options)
@@ -114,7 +117,9 @@ def _verify_button_target(vba: VbaProject) -> None:
     if not any(defines_runpython(source) for source in modules.values()):
         raise XlplanError(
             f"VBA に RunPython の本体（xlwings モジュール）がありません。xlwings アドインを前提とするブックは"
-            f"使えません: {vba.source}"
+            f"使えません: {vba.source}",
+            english=f"The VBA has no RunPython body (the xlwings module). A workbook that needs the xlwings "
+            f"add-in cannot be used: {vba.source}",
         )
     expected = (WORKBOOK_STEM, f"{WORKBOOK_STEM}.{ENTRY_POINT}")
     for source in modules.values():
@@ -122,8 +127,13 @@ def _verify_button_target(vba: VbaProject) -> None:
             commands = [resolve_command(c, source, WORKBOOK_NAME) for c in runpython_commands(source)]
             if expected in [python_target(c) for c in commands]:
                 return
-            raise XlplanError(f"VBA の {BUTTON_SUB} が想定外の処理を呼びます（{commands}）: {vba.source}")
-    raise XlplanError(f"VBA に Sub {BUTTON_SUB} がありません: {vba.source}")
+            raise XlplanError(
+                f"VBA の {BUTTON_SUB} が想定外の処理を呼びます（{commands}）: {vba.source}",
+                english=f"The VBA's {BUTTON_SUB} calls something unexpected ({commands}): {vba.source}",
+            )
+    raise XlplanError(
+        f"VBA に Sub {BUTTON_SUB} がありません: {vba.source}", english=f"The VBA has no Sub {BUTTON_SUB}: {vba.source}"
+    )
 
 
 def module_text() -> str:
@@ -156,7 +166,10 @@ def build_hq_workbook(vba: VbaProject, options: HqOptions) -> bytes:
     try:
         import xlsxwriter
     except ImportError as error:
-        raise XlplanError(not_installed("XlsxWriter", "excel") + "。") from error
+        raise XlplanError(
+            not_installed("XlsxWriter", "excel") + "。",
+            english=f"XlsxWriter is not installed (from the offline kit: {install_command('excel')}).",
+        ) from error
 
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})

@@ -42,7 +42,10 @@ class FeatureUnavailable(XlplanError):
     """The action exists on the control sheet, but its library part is not in this version."""
 
     def __init__(self, feature: str) -> None:
-        super().__init__(f"「{feature}」はこのバージョンの xlplan では利用できません（今後の版で対応予定）。")
+        super().__init__(
+            f"「{feature}」はこのバージョンの xlplan では利用できません（今後の版で対応予定）。",
+            english=f"{feature} is not available in this version of xlplan (planned for a later one).",
+        )
         self.feature = feature
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import XlplanError
-from ..install import not_installed
+from ..install import install_command, not_installed
 
 __all__ = [
     "BUTTON_SUB",
@@ -65,10 +65,16 @@ def xlwings_template() -> Path:
     try:
         import xlwings
     except ImportError as error:
-        raise XlplanError(not_installed("xlwings", "excel") + "。") from error
+        raise XlplanError(
+            not_installed("xlwings", "excel") + "。",
+            english=f"xlwings is not installed (from the offline kit: {install_command('excel')}).",
+        ) from error
     path = Path(xlwings.__file__).parent / "quickstart_standalone.xlsm"
     if not path.is_file():
-        raise XlplanError(f"xlwings {xlwings.__version__} に quickstart_standalone.xlsm がありません: {path}")
+        raise XlplanError(
+            f"xlwings {xlwings.__version__} に quickstart_standalone.xlsm がありません: {path}",
+            english=f"xlwings {xlwings.__version__} has no quickstart_standalone.xlsm: {path}",
+        )
     return path
 
 
@@ -82,11 +88,17 @@ def read_vba_project(path: Path | None = None) -> VbaProject:
         with zipfile.ZipFile(source) as archive:
             names = set(archive.namelist())
             if VBA_PART not in names:
-                raise XlplanError(f"VBAプロジェクト（{VBA_PART}）がありません: {source}")
+                raise XlplanError(
+                    f"VBAプロジェクト（{VBA_PART}）がありません: {source}",
+                    english=f"No VBA project ({VBA_PART}) in {source}",
+                )
             signature = archive.read(SIGNATURE_PART) if SIGNATURE_PART in names else None
             return VbaProject(source, archive.read(VBA_PART), signature)
     except (zipfile.BadZipFile, OSError) as error:
-        raise XlplanError(f"マクロ有効ブックとして読めません: {source}（{error}）") from error
+        raise XlplanError(
+            f"マクロ有効ブックとして読めません: {source}（{error}）",
+            english=f"Cannot be read as a macro-enabled workbook: {source} ({error})",
+        ) from error
 
 
 def module_sources(project: bytes) -> dict[str, str] | None:

@@ -114,7 +114,9 @@ class XwSheet:
             api.Unprotect()
         except Exception as error:  # pywintypes.com_error: a password is set
             raise XlplanError(
-                f"シート「{self.name}」はパスワードで保護されているため書き込めません。保護を解除してから実行してください。"
+                f"シート「{self.name}」はパスワードで保護されているため書き込めません。保護を解除してから実行してください。",
+                english=f"The sheet {self.name} is protected by a password and cannot be written. "
+                "Unprotect it and run again.",
             ) from error
         return state
 

@@ -323,6 +323,9 @@ def _refuse_foreign_folder(target: Path, work: Path) -> None:
             "フォルダごと置き換えるため、まだないフォルダか空のフォルダを -o で指定してください。"
             "何も書き出していません。",
             target,
+            english=f"The output folder {shown_text(str(target))} holds what this run does not write "
+            f"({_listed(foreign, 'en')}). The folder is replaced as a whole: give a new or empty folder with -o. "
+            "Nothing was written.",
         )
 
 
@@ -331,9 +334,11 @@ def _contents(folder: Path) -> set[str]:
     return {str(path.relative_to(folder)) for path in folder.rglob("*")}
 
 
-def _listed(names: list[str]) -> str:
-    shown = "、".join(shown_text(n) for n in names[:3])
-    return f"{shown} など {len(names)} 件" if len(names) > 3 else shown
+def _listed(names: list[str], lang: str = "ja") -> str:
+    shown = ("、" if lang == "ja" else ", ").join(shown_text(n) for n in names[:3])
+    if len(names) <= 3:
+        return shown
+    return f"{shown} など {len(names)} 件" if lang == "ja" else f"{shown} and more, {len(names)} in all"
 
 
 def _put_in_place(work: Path, target: Path) -> None:

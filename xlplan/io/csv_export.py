@@ -92,18 +92,25 @@ class Publisher:
         unknown = sorted(set(table) - allowed)
         if unknown:
             raise XlplanError(
-                f"[open_data] のキー「{'」「'.join(unknown)}」は使えません。使えるキー: {'、'.join(sorted(allowed))}"
+                f"[open_data] のキー「{'」「'.join(unknown)}」は使えません。使えるキー: {'、'.join(sorted(allowed))}",
+                english=f"In [open_data], the key(s) {', '.join(unknown)} are not allowed. "
+                f"Allowed keys: {', '.join(sorted(allowed))}",
             )
         code = table.get("organisation_code", default.code)
         if not isinstance(code, str) or not _CODE.match(code) or code[5] != check_digit(code[:5]):
             raise XlplanError(
                 "[open_data] の organisation_code は全国地方公共団体コード（検査数字を含む6桁、例: 秋田市は "
-                f'"052019"）を文字列で書いてください（値: {code!r}）。'
+                f'"052019"）を文字列で書いてください（値: {code!r}）。',
+                english="In [open_data], write organisation_code as a string: the six-digit local government "
+                f'code with its check digit (e.g. "052019" for Akita City) (value: {code!r}).',
             )
         texts = {key: table.get(key, getattr(default, field)) for key, field in _PUBLISHER_KEYS.items()}
         for key, value in texts.items():
             if not isinstance(value, str) or not value.strip():
-                raise XlplanError(f"[open_data] の {key} は文字列で書いてください（値: {value!r}）。")
+                raise XlplanError(
+                    f"[open_data] の {key} は文字列で書いてください（値: {value!r}）。",
+                    english=f"In [open_data], write {key} as a string (value: {value!r}).",
+                )
         return cls(code, *(texts[key].strip() for key in _PUBLISHER_KEYS))
 
 

@@ -34,15 +34,20 @@ def refuse_overwriting_inputs(
     clashes += [(folder, source, _holds, _HELD) for folder in folders for source in sources]
     for output, source, clash, message in clashes:
         if clash(Path(output), source):
-            raise InputOverwriteError(message.format(output=_shown(output), source=_shown(source)))
+            shown = {"output": _shown(output), "source": _shown(source)}
+            raise InputOverwriteError(message[0].format(**shown), english=message[1].format(**shown))
 
 
+# (Japanese, English)
 _SAME_FILE = (
-    "出力先 {output} が入力ファイルと同じです（{source}）。入力は変更しません。別の出力先を -o で指定してください。"
+    "出力先 {output} が入力ファイルと同じです（{source}）。入力は変更しません。別の出力先を -o で指定してください。",
+    "The output {output} is an input file ({source}). Inputs are never changed: give another output with -o.",
 )
 _HELD = (
     "出力先フォルダ {output} には入力の {source} があります。"
-    "出力先フォルダは丸ごと書き出すため、入力のないフォルダを -o で指定してください。"
+    "出力先フォルダは丸ごと書き出すため、入力のないフォルダを -o で指定してください。",
+    "The output folder {output} holds the input {source}. "
+    "The output folder is written as a whole: give a folder without inputs with -o.",
 )
 
 

@@ -26,17 +26,25 @@ def _parse(path: Path | None) -> tuple[str, dict[str, Any]]:
     try:
         return name, tomllib.loads(rules_text(path))
     except tomllib.TOMLDecodeError as error:
-        raise XlplanError(f"評価基準ファイル {name} を TOML として読めません（{error}）。") from None
+        raise XlplanError(
+            f"評価基準ファイル {name} を TOML として読めません（{error}）。",
+            english=f"The rules file {name} cannot be read as TOML ({error}).",
+        ) from None
 
 
 def _audit_rules(name: str, data: dict[str, Any]) -> AuditRules:
     table = data.get("lint", {})
     if not isinstance(table, dict):
-        raise XlplanError(f"評価基準ファイル {name}: [lint] は見出し [lint] の下に「キー = 値」で書いてください。")
+        raise XlplanError(
+            f"評価基準ファイル {name}: [lint] は見出し [lint] の下に「キー = 値」で書いてください。",
+            english=f"Rules file {name}: write [lint] as key = value lines under the heading [lint].",
+        )
     try:
         return AuditRules.from_table(table)
     except XlplanError as error:
-        raise XlplanError(f"評価基準ファイル {name}: {error}") from None
+        raise XlplanError(
+            f"評価基準ファイル {name}: {error}", english=f"Rules file {name}: {error.message('en')}"
+        ) from None
 
 
 def load_lint_rules(path: Path | None = None) -> AuditRules:
@@ -60,7 +68,9 @@ def load_rule_set(path: Path | None = None) -> tuple[GradeRules, AuditRules]:
     try:
         grades = GradeRules.from_dict({k: v for k, v in data.items() if k not in ("lint", "open_data")})
     except XlplanError as error:
-        raise XlplanError(f"評価基準ファイル {name}: {error}") from None
+        raise XlplanError(
+            f"評価基準ファイル {name}: {error}", english=f"Rules file {name}: {error.message('en')}"
+        ) from None
     return grades, audit
 
 
@@ -73,7 +83,12 @@ def load_publisher(path: Path | None = None) -> Publisher:
     table = data.get("open_data", {})
     try:
         if not isinstance(table, dict):
-            raise XlplanError("[open_data] は見出し [open_data] の下に「キー = 値」で書いてください。")
+            raise XlplanError(
+                "[open_data] は見出し [open_data] の下に「キー = 値」で書いてください。",
+                english="Write [open_data] as key = value lines under the heading [open_data].",
+            )
         return Publisher.from_table(table)
     except XlplanError as error:
-        raise XlplanError(f"評価基準ファイル {name}: {error}") from None
+        raise XlplanError(
+            f"評価基準ファイル {name}: {error}", english=f"Rules file {name}: {error.message('en')}"
+        ) from None

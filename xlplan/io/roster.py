@@ -38,9 +38,16 @@ def read_roster(path: Path) -> list[RosterEntry]:
     try:
         data = read_bounded(path, MASTER_LIMITS)
     except InputRefused as refused:
-        raise XlplanError(f"名簿ファイル {path} を読めません: {refused.finding(str(path)).message()}") from None
+        finding = refused.finding(str(path))
+        raise XlplanError(
+            f"名簿ファイル {path} を読めません: {finding.message()}",
+            english=f"The roster file {path} cannot be read: {finding.message('en')}",
+        ) from None
     except OSError as error:
-        raise XlplanError(f"名簿ファイル {path} を読めません（{error.strerror or error}）。") from None
+        raise XlplanError(
+            f"名簿ファイル {path} を読めません（{error.strerror or error}）。",
+            english=f"The roster file {path} cannot be read ({error.strerror or error}).",
+        ) from None
     rows = _xlsx_rows(path, data) if data[:4] == b"PK\x03\x04" else _text_rows(path, data)
     entries: list[RosterEntry] = []
     seen: set[str] = set()
@@ -58,9 +65,16 @@ def _xlsx_rows(path: Path, data: bytes) -> list[tuple[int, str]]:
         workbook = WorkbookParts(data, MASTER_LIMITS)
         grid = workbook.scan_sheet(workbook.sheet_names[0]).rows() if workbook.sheets else []
     except InputRefused as refused:
-        raise XlplanError(f"名簿ファイル {path} を読めません: {refused.finding(str(path)).message()}") from None
+        finding = refused.finding(str(path))
+        raise XlplanError(
+            f"名簿ファイル {path} を読めません: {finding.message()}",
+            english=f"The roster file {path} cannot be read: {finding.message('en')}",
+        ) from None
     except Exception as error:  # zipfile and expat raise several types on damaged files
-        raise XlplanError(f"名簿ファイル {path} を読めません（{type(error).__name__}）。") from None
+        raise XlplanError(
+            f"名簿ファイル {path} を読めません（{type(error).__name__}）。",
+            english=f"The roster file {path} cannot be read ({type(error).__name__}).",
+        ) from None
     return [(i, str(row[0])) for i, row in enumerate(grid, start=1) if row and row[0] not in (None, "")]
 
 
@@ -72,7 +86,10 @@ def _text_rows(path: Path, data: bytes) -> list[tuple[int, str]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise XlplanError(f"名簿ファイル {path} の文字コードを判別できません。UTF-8 で保存し直してください。")
+        raise XlplanError(
+            f"名簿ファイル {path} の文字コードを判別できません。UTF-8 で保存し直してください。",
+            english=f"The roster file {path} is in an encoding that cannot be told. Save it again as UTF-8.",
+        )
     dialect = "excel-tab" if "\t" in text and "," not in text else "excel"
     reader = csv.reader(io.StringIO(text), dialect=dialect)
     return [(i, row[0]) for i, row in enumerate(reader, start=1) if row]

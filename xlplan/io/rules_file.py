@@ -24,13 +24,20 @@ def rules_text(path: Path | None = None) -> str:
     try:
         return Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise XlplanError(f"評価基準ファイル {path} が見つかりません。パスを確認してください。") from None
+        raise XlplanError(
+            f"評価基準ファイル {path} が見つかりません。パスを確認してください。",
+            english=f"The rules file {path} is not there. Check the path.",
+        ) from None
     except UnicodeDecodeError:
         raise XlplanError(
-            f"評価基準ファイル {path} を UTF-8 のテキストとして読めません。UTF-8 で保存し直してください。"
+            f"評価基準ファイル {path} を UTF-8 のテキストとして読めません。UTF-8 で保存し直してください。",
+            english=f"The rules file {path} cannot be read as UTF-8 text. Save it again as UTF-8.",
         ) from None
     except OSError as error:
-        raise XlplanError(f"評価基準ファイル {path} を読めません（{error.strerror or error}）。") from None
+        raise XlplanError(
+            f"評価基準ファイル {path} を読めません（{error.strerror or error}）。",
+            english=f"The rules file {path} cannot be read ({error.strerror or error}).",
+        ) from None
 
 
 def load_rules(path: Path | None = None) -> GradeRules:
@@ -45,8 +52,13 @@ def load_rules(path: Path | None = None) -> GradeRules:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise XlplanError(f"評価基準ファイル {name} を TOML として読めません（{error}）。") from None
+        raise XlplanError(
+            f"評価基準ファイル {name} を TOML として読めません（{error}）。",
+            english=f"The rules file {name} cannot be read as TOML ({error}).",
+        ) from None
     try:
         return GradeRules.from_dict(data)
     except XlplanError as error:
-        raise XlplanError(f"評価基準ファイル {name}: {error}") from None
+        raise XlplanError(
+            f"評価基準ファイル {name}: {error}", english=f"Rules file {name}: {error.message('en')}"
+        ) from None

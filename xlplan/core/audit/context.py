@@ -58,7 +58,11 @@ class AuditRules:
         unknown = sorted(set(table) - allowed)
         if unknown:
             keys = "、".join(sorted(allowed))
-            raise XlplanError(f"[lint] のキー「{'」「'.join(unknown)}」は使えません。使えるキー: {keys}")
+            raise XlplanError(
+                f"[lint] のキー「{'」「'.join(unknown)}」は使えません。使えるキー: {keys}",
+                english=f"In [lint], the key(s) {', '.join(unknown)} are not allowed. "
+                f"Allowed keys: {', '.join(sorted(allowed))}",
+            )
         return cls(
             execution_rate_min=_ratio(table, "execution_rate_min", default.execution_rate_min),
             far_below_progress=_ratio(table, "far_below_progress", default.far_below_progress),
@@ -78,21 +82,30 @@ class AuditRules:
 def _ratio(table: Mapping[str, Any], key: str, default: float) -> float:
     value = table.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-        raise XlplanError(f"[lint] の {key} は 0 以上 1 以下の数値にしてください（例: 0.5 は 50%。値: {value!r}）。")
+        raise XlplanError(
+            f"[lint] の {key} は 0 以上 1 以下の数値にしてください（例: 0.5 は 50%。値: {value!r}）。",
+            english=f"In [lint], {key} must be a number from 0 to 1 (e.g. 0.5 for 50%; value: {value!r}).",
+        )
     return float(value)
 
 
 def _count(table: Mapping[str, Any], key: str, default: int) -> int:
     value = table.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise XlplanError(f"[lint] の {key} は 1 以上の整数にしてください（値: {value!r}）。")
+        raise XlplanError(
+            f"[lint] の {key} は 1 以上の整数にしてください（値: {value!r}）。",
+            english=f"In [lint], {key} must be a whole number of 1 or more (value: {value!r}).",
+        )
     return value
 
 
 def _years(table: Mapping[str, Any], key: str, default: int) -> int:
     value = _count(table, key, default)
     if value < 2:
-        raise XlplanError(f"[lint] の {key} は 2 以上の整数（年数）にしてください（値: {value!r}）。")
+        raise XlplanError(
+            f"[lint] の {key} は 2 以上の整数（年数）にしてください（値: {value!r}）。",
+            english=f"In [lint], {key} must be a whole number of years, 2 or more (value: {value!r}).",
+        )
     return value
 
 
@@ -105,14 +118,18 @@ def _grades(table: Mapping[str, Any], default: frozenset[Grade]) -> frozenset[Gr
     except (TypeError, ValueError):
         example = '["C", "D"]'
         raise XlplanError(
-            f"[lint] の weak_grades は {example} のように評価の一覧で書いてください（値: {value!r}）。"
+            f"[lint] の weak_grades は {example} のように評価の一覧で書いてください（値: {value!r}）。",
+            english=f"In [lint], write weak_grades as a list of grades such as {example} (value: {value!r}).",
         ) from None
 
 
 def _words(value: object, key: str) -> tuple[str, ...]:
     listed = isinstance(value, list | tuple) and all(isinstance(v, str) and v for v in value)
     if not listed:
-        raise XlplanError(f'[lint] の {key} は ["検討", "調査"] のように語の一覧で書いてください（値: {value!r}）。')
+        raise XlplanError(
+            f'[lint] の {key} は ["検討", "調査"] のように語の一覧で書いてください（値: {value!r}）。',
+            english=f'In [lint], write {key} as a list of words such as ["検討", "調査"] (value: {value!r}).',
+        )
     return tuple(value)
 
 
@@ -122,12 +139,17 @@ def _type_words(
     if value is None:
         return default
     if not isinstance(value, Mapping):
-        raise XlplanError("[lint.kpi_type_words] は「区分 = [語, …]」の表で書いてください。")
+        raise XlplanError(
+            "[lint.kpi_type_words] は「区分 = [語, …]」の表で書いてください。",
+            english="Write [lint.kpi_type_words] as a table of type = [word, …] lines.",
+        )
     types = {t.value: t for t in KpiType}
     unknown = sorted(set(value) - set(types))
     if unknown:
         raise XlplanError(
-            f"[lint.kpi_type_words] の区分「{'」「'.join(unknown)}」は使えません。使える区分: {'、'.join(types)}"
+            f"[lint.kpi_type_words] の区分「{'」「'.join(unknown)}」は使えません。使える区分: {'、'.join(types)}",
+            english=f"In [lint.kpi_type_words], the type(s) {', '.join(unknown)} are not allowed. "
+            f"Allowed types: {', '.join(types)}",
         )
     return tuple((types[key], _words(words, f"kpi_type_words.{key}")) for key, words in value.items())
 

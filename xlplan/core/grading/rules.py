@@ -130,7 +130,10 @@ class GradeRules:
         _no_unknown_keys(data, {"name", "stages", "kpi", "schedule", "lint", "open_data"}, "")
         name = data.get("name", cls.name)
         if not isinstance(name, str) or not name.strip():
-            raise XlplanError("name には評価基準の名前を文字列で書いてください。")
+            raise XlplanError(
+                "name には評価基準の名前を文字列で書いてください。",
+                english="Write the rules' name as a string in name.",
+            )
         return cls(
             name=name.strip(),
             stage_basis=_stage_basis(_table(data, "stages")),
@@ -142,7 +145,10 @@ class GradeRules:
 def _table(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     value = data.get(key, {})
     if not isinstance(value, Mapping):
-        raise XlplanError(f"[{key}] は表（[{key}] の見出しの下に「キー = 値」）で書いてください。")
+        raise XlplanError(
+            f"[{key}] は表（[{key}] の見出しの下に「キー = 値」）で書いてください。",
+            english=f"Write [{key}] as a table (key = value lines under the heading [{key}]).",
+        )
     return value
 
 
@@ -151,7 +157,9 @@ def _no_unknown_keys(table: Mapping[str, Any], allowed: set[str], where: str) ->
     if unknown:
         place = f"[{where}] の" if where else ""
         raise XlplanError(
-            f"{place}キー「{'」「'.join(unknown)}」は使えません。使えるキー: {'、'.join(sorted(allowed))}"
+            f"{place}キー「{'」「'.join(unknown)}」は使えません。使えるキー: {'、'.join(sorted(allowed))}",
+            english=f"{f'In [{where}], the' if where else 'The'} key(s) {', '.join(unknown)} are not allowed. "
+            f"Allowed keys: {', '.join(sorted(allowed))}",
         )
 
 
@@ -164,7 +172,9 @@ def _stage_basis(table: Mapping[str, Any]) -> Mapping[Stage, Basis]:
         if basis is None:
             raise XlplanError(
                 f"[stages] の段階「{key}」の評価方法「{value}」は使えません。"
-                "「スケジュール」「評価指標」「評価対象外」のいずれかを書いてください。"
+                "「スケジュール」「評価指標」「評価対象外」のいずれかを書いてください。",
+                english=f"In [stages], the grading basis {value!r} of stage {key!r} is not allowed. "
+                "Write one of 「スケジュール」 (schedule), 「評価指標」 (KPI) or 「評価対象外」 (not graded).",
             )
         mapping[stages[key]] = basis
     return MappingProxyType(mapping)
@@ -175,13 +185,20 @@ def _grade(table: Mapping[str, Any], key: str, where: str, default: Grade) -> Gr
     try:
         return Grade(value)
     except ValueError:
-        raise XlplanError(f"[{where}] の {key} は A・B・C・D のいずれかにしてください（値: {value!r}）。") from None
+        raise XlplanError(
+            f"[{where}] の {key} は A・B・C・D のいずれかにしてください（値: {value!r}）。",
+            english=f"In [{where}], {key} must be one of A, B, C, D (value: {value!r}).",
+        ) from None
 
 
 def _band(table: Mapping[str, Any], key: str, default: float) -> float:
     value = table.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1:
-        raise XlplanError(f"[kpi] の {key} は 0 以上 1 未満の数値にしてください（例: 0.05 は ±5%。値: {value!r}）。")
+        raise XlplanError(
+            f"[kpi] の {key} は 0 以上 1 未満の数値にしてください（例: 0.05 は ±5%。値: {value!r}）。",
+            english=f"In [kpi], {key} must be a number from 0 up to (not including) 1 "
+            f"(e.g. 0.05 for ±5%; value: {value!r}).",
+        )
     return float(value)
 
 
@@ -194,7 +211,9 @@ def _kpi_rules(table: Mapping[str, Any]) -> KpiRules:
     except ValueError:
         raise XlplanError(
             f'[kpi] の target は "plan"（計画終了時点の目標値）か "yearly"（年度目標値）'
-            f"にしてください（値: {target!r}）。"
+            f"にしてください（値: {target!r}）。",
+            english=f'In [kpi], target must be "plan" (the target at the end of the plan) or "yearly" '
+            f"(the year's target) (value: {target!r}).",
         ) from None
     grades = {
         name: _grade(table, name, "kpi", getattr(defaults, name))
