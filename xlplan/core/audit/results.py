@@ -111,8 +111,8 @@ def suggest_stage_3(a: AuditInput) -> Iterator[Finding]:
             )
 
 
-def _far_below(a: AuditInput, measure: Measure) -> list[str]:
-    """Why the measure's KPIs are far below their path to the target, one text per KPI."""
+def _far_below(a: AuditInput, measure: Measure) -> list[tuple[str, str]]:
+    """Why the measure's KPIs are far below their path to the target, one (Japanese, English) per KPI."""
     if measure.basis_in(a.fiscal_year) is not Basis.KPI:
         return []
     reasons = []
@@ -121,9 +121,14 @@ def _far_below(a: AuditInput, measure: Measure) -> list[str]:
         if progress is None or progress >= a.rules.far_below_progress or a.reached(kpi, a.fiscal_year):
             continue
         actual, expected = a.actual(kpi, a.fiscal_year), a.expected(kpi, a.fiscal_year)
+        shown = (number(actual), number(expected), f"{max(progress, -9.99):.0%}")  # type: ignore[arg-type]
         reasons.append(
-            f"指標「{kpi.name}」の実績値 {number(actual)} が今年度の見込み {number(expected)} を大きく下回っています"  # type: ignore[arg-type]
-            f"（進み具合 {max(progress, -9.99):.0%}）"
+            (
+                f"指標「{kpi.name}」の実績値 {shown[0]} が今年度の見込み {shown[1]} を大きく下回っています"
+                f"（進み具合 {shown[2]}）",
+                f"the KPI 「{kpi.name}」 is at {shown[0]}, far below this year's expected {shown[1]} "
+                f"(progress {shown[2]})",
+            )
         )
     return reasons
 
@@ -137,11 +142,12 @@ def cause_response_missing(a: AuditInput) -> Iterator[Finding]:
             continue
         why = []
         if a.grade(measure, a.fiscal_year) is Grade.D:
-            why.append("評価Dです")
+            why.append(("評価Dです", "it is graded D"))
         why += _far_below(a, measure)
         if not why:
             continue
         missing = "原因・今後の対応" if not cause and not response else ("原因" if not cause else "今後の対応")
+        missing_en = "原因 and 今後の対応 are" if not cause and not response else f"{missing} is"
         field, column = ("cause", "原因") if not cause else ("response", "今後の対応")
         yield audit_finding(
             Code.AUDIT_CAUSE_RESPONSE_MISSING,
@@ -150,8 +156,10 @@ def cause_response_missing(a: AuditInput) -> Iterator[Finding]:
             field,
             column,
             measure.measure_id,
-            why="。".join(why),
+            why="。".join(ja for ja, _ in why),
+            why_en="; ".join(en for _, en in why),
             missing=missing,
+            missing_en=missing_en,
             **_params(measure),
         )
 
