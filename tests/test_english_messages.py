@@ -243,3 +243,12 @@ def test_demo_prints_its_steps_in_english(capsys, tmp_path):
     japanese = capsys.readouterr().out
     assert "集約: 施策 68、予算事業 47、当初予算 640,613 千円・決算 611,662 千円（共通事業は1回だけ計上）" in japanese
     assert f"  マスター計画: {tmp_path / 'master.xlsx'}\n" in japanese
+
+
+def test_the_notes_of_a_result_follow_the_language(place):
+    (place / "bogus.xlsx").write_text("junk", encoding="utf-8")
+    args = ("grade", "t.xlsx", "bogus.xlsx", "--json")
+    [english] = json.loads(run(*args, "--lang", "en").stdout)["notes"]
+    assert english.startswith("bogus.xlsx: bogus.xlsx cannot be graded: ") and not JAPANESE.search(english)
+    [japanese] = json.loads(run(*args).stdout)["notes"]
+    assert japanese.startswith("bogus.xlsx: bogus.xlsx を評価できません: ")
