@@ -37,30 +37,20 @@ SECTION = "企画財政部情報統計課"  # 9 measures, three of them co-owned
 # Upper bounds on pages per sheet (measured: see the README's print table). A sheet of 100
 # empty formatted rows or a blank page would blow them; so would a layout that shrinks to one
 # page at 30 % (then the scale check fails instead).
+SECTION_BOUNDS = {
+    "記入要領": 3,
+    "入力チェック": 3,
+    "施策": 10,
+    "ライフサイクル": 1,
+    "スケジュール": 2,
+    "KPI": 4,
+    "予算事業": 1,
+    "予算": 1,
+    "財源": 1,
+}
 BOUNDS = {
-    "調査票（課所室）": {
-        "記入要領": 3,
-        "入力チェック": 3,
-        "施策": 10,
-        "ライフサイクル": 1,
-        "スケジュール": 2,
-        "KPI": 4,
-        "予算事業": 1,
-        "予算": 1,
-        "財源": 1,
-    },
-    "評価シート付きの写し": {
-        "記入要領": 3,
-        "入力チェック": 3,
-        "評価": 3,
-        "施策": 10,
-        "ライフサイクル": 1,
-        "スケジュール": 2,
-        "KPI": 4,
-        "予算事業": 1,
-        "予算": 1,
-        "財源": 1,
-    },
+    "調査票（課所室）": SECTION_BOUNDS,
+    "評価シート付きの写し": {**SECTION_BOUNDS, "評価": 3},  # the section workbook and its 評価 sheet
     "変更ワークブック": {
         "記入要領": 4,
         "改訂案": 2,
