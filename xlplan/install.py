@@ -8,6 +8,8 @@ and POSIX shells (cmd.exe does not understand single quotes).
 
 from __future__ import annotations
 
+from .notes import Note
+
 __all__ = ["KIT_EXAMPLE", "install_command", "not_installed"]
 
 KIT_EXAMPLE = r"D:\xlplan-kit"  # the example folder hints show; INSTALL.txt has the real one
@@ -23,6 +25,13 @@ def install_command(extra: str = "", kit: str = KIT_EXAMPLE) -> str:
     return f'pip install --no-index --find-links "{kit}" "{requirement}"'
 
 
-def not_installed(package: str, extra: str) -> str:
-    """The message for an optional package that is missing: what to run to get it (no final 。)."""
-    return f"{package} がインストールされていません（オフラインキットから {install_command(extra)}）"
+def not_installed(package: str, extra: str) -> Note:
+    """The message for an optional package that is missing: what to run to get it (no final 。 or .).
+
+    A `Note`: its Japanese, with the English beside it (`note_text(..., "en")`).
+    """
+    command = install_command(extra)
+    return Note(
+        f"{package} がインストールされていません（オフラインキットから {command}）",
+        f"{package} is not installed (from the offline kit: {command})",
+    )

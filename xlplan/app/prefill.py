@@ -52,7 +52,11 @@ def prefill_from_master(
     shares = {share.section: share for share in split_by_section(plan)}
     if section not in shares:
         known = "、".join(shares) or "（なし）"
-        raise UsageError(f"課所室「{section}」はマスター {master} にありません。マスターにある課所室: {known}")
+        raise UsageError(
+            f"課所室「{section}」はマスター {master} にありません。マスターにある課所室: {known}",
+            english=f"Section '{section}' is not in the master {master}. "
+            f"Sections in the master: {', '.join(shares) or '(none)'}",
+        )
     options = _options(plan, section, fiscal_year=fiscal_year, plan_version=plan_version, blank_rows=blank_rows)
     return write_section_workbook(output, options, _records(plan, shares[section], options.fiscal_year))
 
@@ -74,10 +78,16 @@ def prefill_all_from_master(
     """
     directory = Path(directory)
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
-        raise UsageError(f"出力先 {directory} は空ではありません。新しいフォルダ名を -o で指定してください。")
+        raise UsageError(
+            f"出力先 {directory} は空ではありません。新しいフォルダ名を -o で指定してください。",
+            english=f"The output {directory} is not empty. Give a new folder name with -o.",
+        )
     plan = read_master(master).plan
     if not split_by_section(plan):
-        raise UsageError(f"マスター {master} に課所室のある施策がありません。")
+        raise UsageError(
+            f"マスター {master} に課所室のある施策がありません。",
+            english=f"The master {master} has no measure with a section.",
+        )
     with atomic_directory(directory) as work:
         written = write_section_workbooks(
             plan, work, fiscal_year=fiscal_year, plan_version=plan_version, progress=progress, names_in=directory

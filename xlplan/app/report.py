@@ -25,10 +25,10 @@ from ..io.input_guard import refuse_overwriting_inputs
 from ..io.lint_rules import load_publisher
 from ..report.cards_pdf import write_cards_pdf
 from ..report.html import render_html
-from ..report.pdf_engine import SKIPPED_NOTE, PdfChoice, choose_pdf_engine
+from ..report.pdf_engine import SKIPPED_NOTE, SKIPPED_NOTE_EN, PdfChoice, choose_pdf_engine
 from ..report.view import report_view
 from .lint import LintResult, lint_master
-from .result import CommandResult, Note, Output
+from .result import CommandResult, Note, Output, note_text
 
 __all__ = ["CARDS_FILE", "REPORT_FILE", "ReportResult", "build_report", "pdf_choice", "report_master"]
 
@@ -154,12 +154,11 @@ def _write_pack(
         try:
             result.pdf = write_cards_pdf(directory / CARDS_FILE, plan, grades, printer=pdf.printer)
         except XlplanError as error:  # the engine failed: the rest of the pack still goes out
-            english = f"The measure cards PDF was not made (every other output was written). {error.message('en')}"
-            result.notes.append(Note(f"{SKIPPED_NOTE}{error}", english))
+            result.notes.append(Note(f"{SKIPPED_NOTE}{error}", f"{SKIPPED_NOTE_EN}{error.message('en')}"))
         else:
             files = {CARDS_FILE: "施策カード（施策ごとに1ページ以上、PDF）", **files}
     elif pdf.note:
-        result.notes.append(Note(pdf.note))  # report/pdf_engine.py words it in Japanese only
+        result.notes.append(Note(pdf.note, note_text(pdf.note, "en")))  # the English, when pdf_engine gave one
     view = report_view(plan, grades, findings, fiscal_year=fiscal_year, generated_at=generated_at)
     with atomic_output(result.html) as tmp:
         tmp.write_text(render_html(view, files=files), encoding="utf-8")

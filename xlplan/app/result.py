@@ -21,41 +21,24 @@ from typing import Any
 from .. import __version__
 from ..core.enums import Severity
 from ..core.findings import Code, FileReport, Finding, sorted_findings
+from ..notes import Note, note_text
 
 __all__ = [
     "EXIT_FINDINGS",
     "EXIT_OK",
     "CommandResult",
+    "Note",
     "Output",
     "envelope",
     "error_envelope",
     "files_of",
+    "note_text",
 ]
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1  # the run finished and found problems at the failing level
 
 _RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-
-
-class Note(str):
-    """A note for people (a str: the Japanese text) carrying its English beside it.
-
-    Being a str, a note prints and compares as its Japanese text wherever no language is chosen.
-    """
-
-    english: str
-
-    def __new__(cls, japanese: str, english: str = "") -> Note:
-        note = super().__new__(cls, japanese)
-        note.english = english
-        return note
-
-
-def note_text(note: str, lang: str = "ja") -> str:
-    """A note in `lang`: its English for "en" when it has one, else its Japanese."""
-    english = getattr(note, "english", "")
-    return english if lang == "en" and english else str(note)
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,7 +70,10 @@ def write_graded_copy(
     :raises UsageError: when `target` is `source`.
     """
     if Path(target).resolve() == Path(source).resolve():
-        raise UsageError(f"出力先 {target} が入力ファイルと同じです。別のファイル名を -o で指定してください。")
+        raise UsageError(
+            f"出力先 {target} が入力ファイルと同じです。別のファイル名を -o で指定してください。",
+            english=f"The output {target} is the input file itself. Give another file name with -o.",
+        )
     workbook = openpyxl.load_workbook(source)
     if GRADE_SHEET in workbook.sheetnames:
         del workbook[GRADE_SHEET]

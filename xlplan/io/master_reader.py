@@ -90,19 +90,38 @@ def read_master(path: Path) -> Master:
     try:
         workbook, data, _ = open_workbook(path, MASTER_LIMITS)
     except FileNotFoundError:
-        raise XlplanError(f"マスター {path} が見つかりません。パスを確認してください。") from None
+        raise XlplanError(
+            f"マスター {path} が見つかりません。パスを確認してください。",
+            english=f"The master {path} was not found. Check the path.",
+        ) from None
     except OSError as error:
-        raise XlplanError(f"マスター {path} を読み込めません（{error.strerror or type(error).__name__}）。") from None
+        reason = error.strerror or type(error).__name__
+        raise XlplanError(
+            f"マスター {path} を読み込めません（{reason}）。",
+            english=f"The master {path} cannot be read ({reason}).",
+        ) from None
     except InputRefused as refused:
-        raise XlplanError(f"マスター {path} を読み込めません: {refused.finding(str(path)).message()}") from None
+        raise _refused(path, refused) from None
     except Exception as error:  # zipfile and expat raise several types on damaged files
-        raise XlplanError(f"マスター {path} を読み込めません（{type(error).__name__}）。") from None
+        raise XlplanError(
+            f"マスター {path} を読み込めません（{type(error).__name__}）。",
+            english=f"The master {path} cannot be read ({type(error).__name__}).",
+        ) from None
     try:
         return _read(path, hashlib.sha256(data).hexdigest(), workbook)
     except InputRefused as refused:  # a sheet over a limit, found as it was read
-        raise XlplanError(f"マスター {path} を読み込めません: {refused.finding(str(path)).message()}") from None
+        raise _refused(path, refused) from None
     finally:
         workbook.close()
+
+
+def _refused(path: Path, refused: InputRefused) -> XlplanError:
+    """The error for a master over a reading limit, in both languages."""
+    finding = refused.finding(str(path))
+    return XlplanError(
+        f"マスター {path} を読み込めません: {finding.message()}",
+        english=f"The master {path} cannot be read: {finding.message('en')}",
+    )
 
 
 def _read(path: Path, sha256: str, workbook: WorkbookParts) -> Master:
@@ -125,14 +144,19 @@ def _read(path: Path, sha256: str, workbook: WorkbookParts) -> Master:
     if found != MASTER_FORMAT_VERSION:
         raise XlplanError(
             f"{path} のマスター形式 {found} はこの xlplan では読めません（対応: {MASTER_FORMAT_VERSION}）。"
-            "同じ版の xlplan で作り直してください。"
+            "同じ版の xlplan で作り直してください。",
+            english=f"{path} has master format {found}, which this xlplan cannot read "
+            f"(supported: {MASTER_FORMAT_VERSION}). Make it again with the same version of xlplan.",
         )
     fiscal_year = int(meta.get("evaluated_fy", "0") or 0)
     book = SectionWorkbook(path=str(path), sha256=sha256)
     origins: dict[tuple[str, int], RowSource] = {}
     for layout in DATA_SHEETS:
         if layout.name not in workbook.sheet_names:
-            raise XlplanError(f"マスター {path} にシート「{layout.name}」がありません。")
+            raise XlplanError(
+                f"マスター {path} にシート「{layout.name}」がありません。",
+                english=f"The master {path} has no sheet '{layout.name}'.",
+            )
         grid = workbook.scan_sheet(layout.name).rows()
         book.sheets[layout.key] = _table(path, layout, grid, origins)
     content = assemble_section(book, fiscal_year)
@@ -196,7 +220,10 @@ def _table(
     missing = [c.header for c in layout.columns if c.header not in headers]
     if missing:
         raise XlplanError(
-            f"マスター {path} のシート「{layout.name}」に見出し {'・'.join(missing)} がありません（{HEADER_ROW}行目）。"
+            f"マスター {path} のシート「{layout.name}」に見出し {'・'.join(missing)} "
+            f"がありません（{HEADER_ROW}行目）。",
+            english=f"The master {path}, sheet '{layout.name}', lacks the header(s) {', '.join(missing)} "
+            f"(row {HEADER_ROW}).",
         )
     positions = {c.field: headers[c.header] for c in layout.columns}
     provenance = {_PROVENANCE_HEADERS[h]: i for h, i in headers.items() if h in _PROVENANCE_HEADERS}

@@ -24,6 +24,7 @@ from ..io.atomic import atomic_output
 from ..io.master_cards import write_cards
 from ..io.master_style import Styles
 from ..io.xlsxwriter_text import TextWorkbook
+from ..notes import note_text
 from .pdf_engine import PdfEngine, PdfPrinter, choose_pdf_engine
 
 __all__ = ["write_cards_pdf", "write_cards_workbook"]
@@ -63,7 +64,7 @@ def write_cards_pdf(
     if printer is None:
         choice = choose_pdf_engine()
         if choice.printer is None:
-            raise XlplanError(choice.note)
+            raise XlplanError(choice.note, english=note_text(choice.note, "en"))
         printer = choice.printer
     with tempfile.TemporaryDirectory(prefix="xlplan-cards-") as work:
         folder = Path(work)
@@ -74,7 +75,10 @@ def write_cards_pdf(
         else:
             _print_with_libreoffice(printer.program, source, folder, timeout)
         if not produced.exists() or produced.stat().st_size == 0:
-            raise XlplanError(f"{printer.label} が施策カードのPDFを書き出しませんでした。")
+            raise XlplanError(
+                f"{printer.label} が施策カードのPDFを書き出しませんでした。",
+                english=f"{printer.label} did not write the PDF of the measure cards.",
+            )
         with atomic_output(Path(path)) as tmp:
             shutil.copyfile(produced, tmp)
     return Path(path)
@@ -95,9 +99,15 @@ def _print_with_libreoffice(soffice: str, source: Path, folder: Path, timeout: i
     try:
         subprocess.run(command, check=True, capture_output=True, timeout=timeout)
     except subprocess.TimeoutExpired:
-        raise XlplanError(f"LibreOffice が {timeout} 秒以内に施策カードのPDFを作れませんでした。") from None
+        raise XlplanError(
+            f"LibreOffice が {timeout} 秒以内に施策カードのPDFを作れませんでした。",
+            english=f"LibreOffice could not make the PDF of the measure cards within {timeout} seconds.",
+        ) from None
     except (subprocess.CalledProcessError, OSError) as error:
-        raise XlplanError(f"LibreOffice で施策カードのPDFを作れませんでした（{error}）。") from None
+        raise XlplanError(
+            f"LibreOffice で施策カードのPDFを作れませんでした（{error}）。",
+            english=f"LibreOffice could not make the PDF of the measure cards ({error}).",
+        ) from None
 
 
 def _print_with_excel(source: Path, pdf: Path) -> None:
@@ -107,7 +117,10 @@ def _print_with_excel(source: Path, pdf: Path) -> None:
     try:
         app = xw.App(visible=False, add_book=False)
     except Exception as error:  # COM errors have no common base class worth naming
-        raise XlplanError(f"Excel を起動できず、施策カードのPDFを作れませんでした（{error}）。") from None
+        raise XlplanError(
+            f"Excel を起動できず、施策カードのPDFを作れませんでした（{error}）。",
+            english=f"Excel could not be started, so the PDF of the measure cards was not made ({error}).",
+        ) from None
     try:
         app.display_alerts = False
         book = app.books.open(str(source), read_only=True)
@@ -116,6 +129,9 @@ def _print_with_excel(source: Path, pdf: Path) -> None:
         finally:
             book.close()
     except Exception as error:
-        raise XlplanError(f"Excel で施策カードのPDFを作れませんでした（{error}）。") from None
+        raise XlplanError(
+            f"Excel で施策カードのPDFを作れませんでした（{error}）。",
+            english=f"Excel could not make the PDF of the measure cards ({error}).",
+        ) from None
     finally:
         app.quit()

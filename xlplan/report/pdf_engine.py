@@ -24,10 +24,12 @@ from enum import StrEnum
 from pathlib import Path
 
 from ..install import not_installed
+from ..notes import Note, note_text
 
 __all__ = [
     "INSTALL_PLACES",
     "SKIPPED_NOTE",
+    "SKIPPED_NOTE_EN",
     "SOFFICE_VARIABLE",
     "PdfChoice",
     "PdfEngine",
@@ -39,6 +41,7 @@ __all__ = [
 
 SOFFICE_VARIABLE = "XLPLAN_SOFFICE"
 SKIPPED_NOTE = "施策カードのPDFは作成していません（ほかの出力はすべて書き出しました）。"  # every PDF note starts so
+SKIPPED_NOTE_EN = "The measure cards PDF was not made (every other output was written). "  # its English
 
 # Where installers put soffice, by sys.platform; `{NAME}` is an environment variable, `*` a glob.
 INSTALL_PLACES: dict[str, tuple[str, ...]] = {
@@ -89,7 +92,7 @@ class PdfChoice:
     """What will print the cards: a printer, or none and the note saying why and how to get one."""
 
     printer: PdfPrinter | None = None
-    note: str = ""  # '' when a printer was found or no PDF was asked for
+    note: str = ""  # a `Note` (Japanese, English beside it); '' when a printer was found or no PDF was asked for
 
     @property
     def wanted(self) -> bool:
@@ -147,6 +150,8 @@ def excel_unavailable_reason(
 ) -> str:
     """Why Excel cannot print here ('' when it can): not Windows, no xlwings, or no Excel installed.
 
+    The reason is a `Note`: Japanese, with its English beside it.
+
     :param platform: a `sys.platform` value (default: this one).
     :param has_module: whether a module can be imported (default: importlib's finder).
     :param excel_registered: a callable saying whether Excel is installed (default: the registry).
@@ -154,12 +159,12 @@ def excel_unavailable_reason(
     platform = sys.platform if platform is None else platform
     has_module = has_module or (lambda name: importlib.util.find_spec(name) is not None)
     if platform != "win32":
-        return "Excel での印刷は Windows でだけ使えます"
+        return Note("Excel での印刷は Windows でだけ使えます", "printing with Excel works on Windows only")
     if not has_module("xlwings"):
         return not_installed("xlwings", "excel")
     registered = excel_registered or _excel_in_registry
     if not registered():
-        return "Excel がインストールされていません"
+        return Note("Excel がインストールされていません", "Excel is not installed")
     return ""
 
 
@@ -183,7 +188,7 @@ def choose_pdf_engine(
 
     :param wanted: `auto`, `libreoffice`, `excel` or `none`.
     :param find_soffice: finds LibreOffice (for tests: pointed at fake folders).
-    :param excel_reason: why Excel cannot print ('' when it can).
+    :param excel_reason: why Excel cannot print ('' when it can; a `Note` to have it in English too).
     """
     wanted = PdfEngine(wanted)
     if wanted is PdfEngine.NONE:
@@ -202,19 +207,31 @@ _LIBREOFFICE_HINT = (
     "LibreOffice をインストールする（既定のインストール先 C:\\Program Files\\LibreOffice などで見つけます。"
     f"別の場所なら環境変数 {SOFFICE_VARIABLE} に soffice のパスを設定）"
 )
+_LIBREOFFICE_HINT_EN = (
+    "install LibreOffice (it is found in its default folder, such as C:\\Program Files\\LibreOffice; "
+    f"elsewhere, set the environment variable {SOFFICE_VARIABLE} to the path of soffice)"
+)
 
 
-def _missing_note(wanted: PdfEngine, excel_missing: str) -> str:
-    skipped = SKIPPED_NOTE
+def _missing_note(wanted: PdfEngine, excel_missing: str) -> Note:
+    skipped, missing_en = SKIPPED_NOTE, note_text(excel_missing, "en")
     if wanted is PdfEngine.LIBREOFFICE:
-        return (
+        return Note(
             f"{skipped}LibreOffice が見つかりません。PDFが必要なら{_LIBREOFFICE_HINT}か、"
-            "--pdf-engine excel を使ってください。"
+            "--pdf-engine excel を使ってください。",
+            f"{SKIPPED_NOTE_EN}LibreOffice was not found. For the PDF, {_LIBREOFFICE_HINT_EN}, "
+            "or use --pdf-engine excel.",
         )
     if wanted is PdfEngine.EXCEL:
-        return f"{skipped}Excel で印刷できません: {excel_missing}。"
-    return (
+        return Note(
+            f"{skipped}Excel で印刷できません: {excel_missing}。",
+            f"{SKIPPED_NOTE_EN}Excel cannot print: {missing_en}.",
+        )
+    return Note(
         f"{skipped}PDFを作るソフトが見つかりません（LibreOffice なし、{excel_missing}）。"
         f"PDFが必要なら{_LIBREOFFICE_HINT}か、Excel のある Windows で実行してください。"
-        "PDFが不要なら --no-pdf を付けるとこの案内は出ません。"
+        "PDFが不要なら --no-pdf を付けるとこの案内は出ません。",
+        f"{SKIPPED_NOTE_EN}No program to make the PDF was found (no LibreOffice; {missing_en}). "
+        f"For the PDF, {_LIBREOFFICE_HINT_EN}, or run on Windows with Excel. "
+        "If no PDF is needed, --no-pdf turns this note off.",
     )
