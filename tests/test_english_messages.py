@@ -25,6 +25,8 @@ from xlplan.cli.main import cli
 from xlplan.core.audit.catalog import AUDIT_CATALOG
 from xlplan.errors import OutputError, XlplanError
 from xlplan.excel.features import FeatureUnavailable
+from xlplan.install import install_command
+from xlplan.notes import note_text
 
 PACKAGE = Path(xlplan.__file__).parent
 # kana, kanji and the Japanese punctuation a translation would forget (、。「」・（）)
@@ -134,6 +136,7 @@ def place(tmp_path, monkeypatch) -> Path:
     (tmp_path / "empty").mkdir()
     (tmp_path / "bad.toml").write_text('name = "x"\nfoo = 1\n[kpi]\nlow_band = 2\n', encoding="utf-8")
     (tmp_path / "lint.toml").write_text("[lint]\nstagnant_years = 1\n", encoding="utf-8")
+    (tmp_path / "junk.xlsx").write_text("junk", encoding="utf-8")
     return tmp_path
 
 
@@ -172,6 +175,19 @@ FAILING = {
         "エラー: 読み込むブック（.xlsx など）が見つかりません（探した場所: empty）。"
         "提出されたファイルのあるフォルダかファイルを指定してください。",
         "Error: No workbook (.xlsx and the like) found (looked in: empty).",
+    ),
+    "a damaged master": (
+        ["lint", "junk.xlsx"],
+        2,
+        "エラー: マスター junk.xlsx を読み込めません: Excelブック（.xlsx）ではありません。"
+        "配布した様式に入力し、「Excel ブック (*.xlsx)」で保存してください。",
+        "Error: The master junk.xlsx cannot be read: ",
+    ),
+    "prefill into a folder that is not empty": (
+        ["template", "--from", "t.xlsx", "--all", "-o", "afile"],
+        2,
+        "エラー: 出力先 afile は空ではありません。新しいフォルダ名を -o で指定してください。",
+        "Error: The output afile is not empty. Give a new folder name with -o.",
     ),
     "a section workbook where a master is expected": (
         ["lint", "t.xlsx"],
@@ -247,3 +263,27 @@ def test_the_notes_of_a_result_follow_the_language(place):
     assert english.startswith("bogus.xlsx: bogus.xlsx cannot be graded: ") and not JAPANESE.search(english)
     [japanese] = json.loads(run(*args).stdout)["notes"]
     assert japanese.startswith("bogus.xlsx: bogus.xlsx を評価できません: ")
+
+
+@pytest.mark.parametrize("wanted", ["auto", "libreoffice", "excel"])
+def test_the_no_pdf_engine_note_has_its_english(wanted):
+    from xlplan.report.pdf_engine import SKIPPED_NOTE, SKIPPED_NOTE_EN, choose_pdf_engine, excel_unavailable_reason
+
+    reason = excel_unavailable_reason(platform="win32", has_module=lambda _: False)  # no xlwings
+    choice = choose_pdf_engine(wanted, find_soffice=lambda: None, excel_reason=lambda: reason)
+    english = note_text(choice.note, "en")
+    assert choice.note.startswith(SKIPPED_NOTE) and english.startswith(SKIPPED_NOTE_EN)
+    assert not JAPANESE.search(english), english
+    if wanted != "libreoffice":
+        assert install_command("excel") in english  # what to run, as the Japanese says
+
+
+def test_report_without_a_pdf_engine_notes_it_in_english(place, no_pdf_engine):
+    assert run("consolidate", "t.xlsx", "-o", "m.xlsx").exit_code == 0
+    english = run("report", "m.xlsx", "-o", "pack", "--lang", "en")
+    assert english.exit_code == 0, english.output
+    [note] = [line for line in english.output.splitlines() if line.startswith("Note: ")]
+    assert note.startswith("Note: The measure cards PDF was not made (every other output was written). ")
+    assert "--no-pdf" in note and not JAPANESE.search(note), note
+    japanese = run("report", "m.xlsx", "-o", "pack2")
+    assert japanese.exit_code == 0 and "施策カードのPDFは作成していません" in japanese.output
