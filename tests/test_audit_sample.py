@@ -6,6 +6,7 @@ own opinions are tested on the plan as published in `test_audit_opinions.py`.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import replace
 
@@ -91,6 +92,14 @@ def test_grade_d_without_cause_and_response_is_flagged_and_the_explained_one_is_
     m060 = next(f for f in FINDINGS if f.code is Code.AUDIT_CAUSE_RESPONSE_MISSING and f.value == "M-060")
     assert dict(m060.params)["why"].startswith("評価Dです。指標「利用者の満足度」の実績値 83 ")
     assert dict(m060.params)["missing"] == "原因・今後の対応"
+    assert m060.message().startswith("施策「M-060」（") and "は評価Dです。指標「利用者の満足度」" in m060.message()
+    english = m060.message("en")  # the why and the missing fields in English; column names stay as the sheet says
+    assert english.startswith("Measure 'M-060' (") and "): it is graded D; " in english
+    assert ", but 原因 and 今後の対応 are not written. Fill in 原因 and 今後の対応 (" in english
+    prose = english
+    for kept in (dict(m060.params)["name"], "「利用者の満足度」", "今後の対応"):  # data, column names: as written
+        prose = prose.replace(kept, "")
+    assert not re.search("[\u3040-\u309f]", prose), english  # no hiragana: no Japanese sentence left
     assert GRADES["M-065"] is Grade.D  # 意見21: D, with its cause and response written → silent
 
 

@@ -298,7 +298,8 @@ CATALOG: Mapping[str, tuple[str, str]] = {
     ),
     "audit-cause-response-missing": (
         "施策「{measure}」（{name}）は{why}が、{missing}の記載がありません。「原因」と「今後の対応」を記入してください（{cited}）。",
-        "Measure '{measure}' ({name}): {why}, but {missing} is not written. Fill in 原因 and 今後の対応 ({cited_en}).",
+        "Measure '{measure}' ({name}): {why_en}, but {missing_en} not written. "
+        "Fill in 原因 and 今後の対応 ({cited_en}).",
     ),
     "audit-basis-without-reason": (
         "施策「{measure}」（{name}）は{fiscal_year}に{stage}ですが「{basis}」で評価しています。評価方法を変えた理由を「ライフサイクル」シートの「変更理由」に記入してください（{cited}）。",
