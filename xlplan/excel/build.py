@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING
 from ..core.cells import split_cell
 from ..core.fiscal import fy_label
 from ..errors import XlplanError
-from ..install import install_command, not_installed
+from ..install import not_installed
 from ..io.atomic import atomic_outputs
 from ..io.input_guard import refuse_overwriting_inputs
+from ..notes import note_text
 from .control import (
     BUTTON_CELL,
     CONF_SHEET,
@@ -166,10 +167,8 @@ def build_hq_workbook(vba: VbaProject, options: HqOptions) -> bytes:
     try:
         import xlsxwriter
     except ImportError as error:
-        raise XlplanError(
-            not_installed("XlsxWriter", "excel") + "。",
-            english=f"XlsxWriter is not installed (from the offline kit: {install_command('excel')}).",
-        ) from error
+        missing = not_installed("XlsxWriter", "excel")
+        raise XlplanError(missing + "。", english=note_text(missing, "en") + ".") from error
 
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})

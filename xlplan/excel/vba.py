@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import XlplanError
-from ..install import install_command, not_installed
+from ..install import not_installed
+from ..notes import note_text
 
 __all__ = [
     "BUTTON_SUB",
@@ -65,10 +66,8 @@ def xlwings_template() -> Path:
     try:
         import xlwings
     except ImportError as error:
-        raise XlplanError(
-            not_installed("xlwings", "excel") + "。",
-            english=f"xlwings is not installed (from the offline kit: {install_command('excel')}).",
-        ) from error
+        missing = not_installed("xlwings", "excel")
+        raise XlplanError(missing + "。", english=note_text(missing, "en") + ".") from error
     path = Path(xlwings.__file__).parent / "quickstart_standalone.xlsm"
     if not path.is_file():
         raise XlplanError(
