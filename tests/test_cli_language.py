@@ -55,6 +55,18 @@ def test_a_usage_error_of_click_in_both_languages(tmp_path):
     assert run("consolidate", returned, env={"XLPLAN_LANG": "en"}).stderr == english.stderr
 
 
+
+def test_the_word_for_a_path_follows_each_runs_language(tmp_path):
+    # click names a path ("Path", "File") once, when it builds a command's parameters: runs in
+    # one process (the tests, the demo) must each say it in their own language, in either order
+    missing = str(tmp_path / "nothing_here")
+    for _ in range(2):
+        for command in ("check", "grade"):
+            japanese = run(command, missing).stderr
+            assert japanese.endswith(f"エラー: 'PATHS...' の値が正しくありません: パス '{missing}' がありません。\n")
+            english = run(command, missing, "--lang", "en").stderr
+            assert english.endswith(f"Error: Invalid value for 'PATHS...': Path '{missing}' does not exist.\n")
+
 @pytest.mark.parametrize(
     ("lang", "message"),
     [

@@ -153,9 +153,27 @@ def use_language(lang: str) -> Iterator[None]:
                 module.ngettext = plural  # type: ignore[attr-defined]
 
 
+def _path_word(kind: click.Path, lang: str) -> str:
+    """click's word for a path ("file", "directory", "path") in `lang`.
+
+    click picks it once, when the command's parameters are built, in whatever language was
+    current then; a second command run in the same process (tests, the demo) must not inherit it.
+    """
+    if kind.file_okay and not kind.dir_okay:
+        english = "file"
+    elif kind.dir_okay and not kind.file_okay:
+        english = "directory"
+    else:
+        english = "path"
+    return _CLICK_JA[english] if lang == "ja" else english
+
+
 def localize(command: click.Command, lang: str) -> None:
     """Show `command`'s help texts (its own and its parameters') in `lang`."""
     for item in (command, *command.params):
+        kind = getattr(item, "type", None)
+        if isinstance(kind, click.Path):
+            kind.name = _path_word(kind, lang)
         if not hasattr(item, "help"):
             continue  # an argument: click shows no help for it
         japanese = getattr(item, "_xlplan_ja", None)
