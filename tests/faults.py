@@ -31,11 +31,17 @@ class FaultPlan:
     at: int = 1
     events: int = 0
     raised: int = 0
+    interrupt: bool = False  # a Ctrl-C at the `at`-th event instead (once: a person presses it once)
 
     def event(self, path: object) -> None:
         if not self._under(path):
             return
         self.events += 1
+        if self.interrupt:
+            if self.events == self.at:
+                self.raised += 1
+                raise KeyboardInterrupt
+            return
         if self.at and self.events >= self.at:
             self.raised += 1
             raise OSError(
@@ -81,9 +87,12 @@ class _FaultyFile:
 
 
 @contextlib.contextmanager
-def inject_fault(root: Path, code: int, *, at: int = 1) -> Iterator[FaultPlan]:
-    """While the block runs, the `at`-th write event under `root` and all later ones raise `OSError(code)`."""
-    plan = FaultPlan(Path(os.path.abspath(root)), code, at)
+def inject_fault(root: Path, code: int, *, at: int = 1, interrupt: bool = False) -> Iterator[FaultPlan]:
+    """While the block runs, the `at`-th write event under `root` and all later ones raise `OSError(code)`.
+
+    With `interrupt`, the `at`-th event raises KeyboardInterrupt instead (Ctrl-C), and no other does.
+    """
+    plan = FaultPlan(Path(os.path.abspath(root)), code, at, interrupt=interrupt)
     real_open, real_os_open, real_mkdir = io.open, os.open, os.mkdir
 
     def faulty_open(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:

@@ -4,7 +4,7 @@ Each row runs a command as a user would (real workbooks in tmp folders) with --j
 checks the document against xlplan/schemas/result.schema.json, the exit code against the
 envelope's, and what the code means: 0 clean, 1 findings at the error level (lint: warning),
 2 a wrong command line or input of the wrong kind, 3 nothing could be written (an injected
-read-only folder, as tests/test_output_faults.py provokes it).
+read-only folder, as tests/test_output_faults.py provokes it), 130 interrupted (an injected Ctrl-C).
 """
 
 from __future__ import annotations
@@ -160,9 +160,23 @@ def test_the_schema_lists_every_status_and_error_code():
     from xlplan import errors
 
     codes = {cls.code for cls in vars(errors).values() if isinstance(cls, type) and issubclass(cls, errors.XlplanError)}
-    assert codes | {"usage"} == set(SCHEMA["properties"]["error"]["oneOf"][1]["properties"]["code"]["enum"])
+    error_codes = SCHEMA["properties"]["error"]["oneOf"][1]["properties"]["code"]["enum"]
+    assert codes | {"usage", "interrupted"} == set(error_codes)  # two stops that are no XlplanError
     import click
 
     with click.Context(cli) as ctx:
         commands = set(cli.list_commands(ctx))
     assert set(SCHEMA["properties"]["command"]["enum"]) == commands | {""}  # "": no command given
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_ctrl_c_is_exit_130_in_the_envelope(lang, world, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    with inject_fault(out, 0, at=2, interrupt=True) as fault:
+        document = run_json([*COMMANDS["consolidate"](world, out), "--lang", lang])
+    assert fault.raised == 1
+    assert (document["command"], document["exit_code"], document["ok"]) == ("consolidate", 130, False)
+    assert document["error"]["code"] == "interrupted"
+    assert document["error"]["message"].startswith("中断しました。" if lang == "ja" else "Interrupted.")
+    assert list(out.iterdir()) == []

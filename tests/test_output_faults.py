@@ -201,3 +201,24 @@ def test_a_fault_at_any_of_the_last_writes_of_excel_init_keeps_both_previous_fil
             result = run(args)
         assert_refused_cleanly(result, world, inputs, "ディスクの使用量の上限です")
         assert tree_digests(out) == previous, at
+
+
+@pytest.mark.parametrize("command", [c for c in COMMANDS if c not in SLOW])
+def test_ctrl_c_half_way_is_exit_130_and_keeps_the_previous_output(command, world, tmp_path):
+    """Ctrl-C during the writes of a second run: exit 130, a line saying so, the first run's output intact."""
+    out = tmp_path / "out"
+    out.mkdir()
+    args = COMMANDS[command](world, out)
+    with inject_fault(out, 0, at=0) as counted:  # count the write events of a clean run
+        assert run(args).exit_code in (0, 1)
+    previous, inputs = tree_digests(out), world.digests()
+    with inject_fault(out, 0, at=max(1, counted.events // 2), interrupt=True) as fault:
+        result = run(args)
+    assert fault.raised == 1
+    assert result.exit_code == 130, (result.output, result.exception)
+    assert "Traceback" not in result.output
+    said = "中断しました。書きかけのファイルは残していません（前回の出力はそのままです）。もう一度実行してください。"
+    assert result.stderr.strip().endswith(said)
+    assert world.digests() == inputs
+    assert tree_digests(out) == previous
+    assert all(not name.startswith(".") for name in os.listdir(out))  # no temporary left behind

@@ -85,7 +85,13 @@ class _Group(click.Group):
         except click.ClickException as error:
             return _fail(command, as_json, 2, "usage", error.format_message(), click_error=error)
         except click.Abort:
-            click.echo(words("中断しました。", "Aborted."), err=True)
+            message = words(
+                "中断しました。書きかけのファイルは残していません（前回の出力はそのままです）。もう一度実行してください。",
+                "Interrupted. No half-written file is left (an earlier output is as it was). Run the command again.",
+            )
+            if as_json:
+                return _fail(command, as_json, INTERRUPTED, "interrupted", message)
+            click.echo(message, err=True)  # not an error of the user's: no 「エラー:」
             return INTERRUPTED
         except XlplanError as error:
             return _fail(command, as_json, error.exit_code, error.code, error.message(lang))
