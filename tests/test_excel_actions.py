@@ -65,7 +65,7 @@ def rows(book: FakeBook, sheet: str, last_column: str) -> list[list[object]]:
 def test_check_lists_every_finding_with_links_into_the_file(app, hq_folder, filled_workbook, edit_workbook):
     good = shutil.copy(filled_workbook, hq_folder / "提出" / "a_情報統計課.xlsx")
     bad = edit_workbook(filled_workbook, {"KPI!J3": "約30"}, target=hq_folder / "提出" / "b_市民課.xlsx")
-    book, outcome = run(app, hq_folder, B4="入力チェック", B5="提出")  # relative to the workbook's folder
+    book, outcome = run(app, hq_folder, B4="提出様式の確認", B5="提出")  # relative to the workbook's folder
     assert outcome.state is State.NEEDS_FIX
     assert status(book) == [
         "要修正: 2 件のファイルを確認し、1 件にエラーがあります（エラー 1 / 警告 0）。"
@@ -85,6 +85,7 @@ def test_check_lists_every_finding_with_links_into_the_file(app, hq_folder, fill
 
 def test_a_clean_folder_is_done_and_old_findings_are_cleared(app, hq_folder, filled_workbook, edit_workbook):
     path = edit_workbook(filled_workbook, {"KPI!J3": "約30"}, target=hq_folder / "提出" / "情報統計課.xlsx")
+    # 入力チェック: the action's name in an HQ workbook made before 提出様式の確認 (still accepted)
     book, _ = run(app, hq_folder, B4="入力チェック", B5=str(hq_folder / "提出"))
     assert len(rows(book, "指摘一覧", "G")) == 1
     shutil.copy(filled_workbook, path)  # the section sent a corrected file
@@ -228,7 +229,7 @@ def test_a_library_part_left_out_is_unavailable_not_a_traceback(
 @pytest.mark.parametrize(
     ("cells", "message"),
     [
-        ({"B4": "印刷"}, "「処理」を▼から選んでください（入力チェック・評価再計算・集約・監査観点チェック・"),
+        ({"B4": "印刷"}, "「処理」を▼から選んでください（提出様式の確認・評価再計算・集約・監査観点チェック・"),
         ({"B5": None}, "「入力（フォルダ・ファイル）」を入力してください（B5）。"),
         ({"B5": "どこにもない"}, "入力が見つかりません: "),
         ({"B8": "来年度"}, "年度として読めません: 来年度（例: 令和6年度、R6、2024）"),
@@ -261,7 +262,7 @@ def test_a_bug_is_shown_in_the_status_cell_and_raised_for_the_vba(app, hq_folder
 
 def test_the_fiscal_year_cell_is_read_as_people_type_it(app, hq_folder, filled_workbook):
     shutil.copy(filled_workbook, hq_folder / "提出" / "情報統計課.xlsx")  # stages recorded for 令和6年度 only
-    book, outcome = run(app, hq_folder, B4="入力チェック", B8=2024)  # Excel hands a typed 2024 over as 2024.0
+    book, outcome = run(app, hq_folder, B4="提出様式の確認", B8=2024)  # Excel hands a typed 2024 over as 2024.0
     assert outcome.state is State.DONE
     _, outcome = run(app, hq_folder, B8="R7")  # checked as 令和7年度: no stage for that year
     assert outcome.state is State.NEEDS_FIX
@@ -359,6 +360,6 @@ def test_the_whole_year_from_the_hq_workbook(hq_folder, filled_workbook, no_pdf_
 
 def test_a_windows_path_on_another_os_is_named_not_guessed(hq_folder):
     book = FakeApp().open(hq_folder / "xlplan_hq.xlsm")
-    outcome = _run(book, B4="入力チェック", B5=r"C:\xlplan\提出")
+    outcome = _run(book, B4="提出様式の確認", B5=r"C:\xlplan\提出")
     assert outcome.state is State.FAILED
     assert status(book)[0].startswith(r"エラー: 「C:\xlplan\提出」は Windows のパスです。")

@@ -136,7 +136,7 @@ def test_the_control_sheet_and_the_xlwings_conf_sheet(hq):
     assert workbook.sheetnames == ["操作", "指摘一覧", "評価一覧", "xlwings.conf"]
     control = workbook["操作"]
     assert [(control[f"A{r}"].value, control[f"B{r}"].value) for r in range(4, 10)] == [
-        ("処理", "入力チェック"),
+        ("処理", "提出様式の確認"),
         ("入力（フォルダ・ファイル）", "提出"),
         ("出力（ファイル・フォルダ）", None),
         ("計画の版", "2.1"),

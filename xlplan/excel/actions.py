@@ -187,7 +187,8 @@ def read_parameters(book: BookLike) -> Parameters:
         for key in ("action", "input", "output", "version", "fiscal_year", "changes")
     }
     action_text = _text(values["action"])
-    if action_text not in {a.value for a in Action}:
+    action = Action.named(action_text)
+    if action is None:
         choices = "・".join(a.value for a in Action)
         raise XlplanError(
             f"「処理」を▼から選んでください（{choices}）。",
@@ -202,7 +203,7 @@ def read_parameters(book: BookLike) -> Parameters:
                 english=f"Not a fiscal year: {_text(values['fiscal_year'])} (e.g. 令和6年度, R6, 2024)",
             )
     return Parameters(
-        action=Action(action_text),
+        action=action,
         input=_text(values["input"]),
         output=_text(values["output"]),
         version=_text(values["version"]),

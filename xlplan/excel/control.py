@@ -44,7 +44,7 @@ BUTTON_CELL = "C4"
 class Action(StrEnum):
     """The actions of the dropdown; the values are what HQ sees and picks."""
 
-    CHECK = "入力チェック"
+    CHECK = "提出様式の確認"
     GRADE = "評価再計算"
     CONSOLIDATE = "集約"
     LINT = "監査観点チェック"
@@ -53,11 +53,20 @@ class Action(StrEnum):
     TEMPLATES = "様式一括作成"
     MARK = "様式に指摘・評価を記入"
 
+    @classmethod
+    def named(cls, text: str) -> Action | None:
+        """The action a control sheet names, also by a name it had in an earlier version (or None)."""
+        return cls._value2member_map_.get(_FORMER_NAMES.get(text, text))  # type: ignore[return-value]
+
     @property
     def help(self) -> str:
         """What the action does, shown beside the dropdown's list on the control sheet."""
         return _ACTION_HELP[self]
 
+
+# Names an HQ workbook made by an earlier version may still hold in its 処理 cell. 入力チェック became
+# 提出様式の確認 when each section workbook got a sheet of that name (the self-check).
+_FORMER_NAMES = {"入力チェック": "提出様式の確認"}
 
 _ACTION_HELP = {
     Action.CHECK: "入力フォルダ（またはファイル）の様式をすべて確認し、指摘を「指摘一覧」に書き出します。",
