@@ -56,8 +56,8 @@ def test_the_empty_formatted_rows_cost_no_look_at_their_cells(tmp_path, monkeypa
     assert costs[0] == costs[1]  # a hundred times the empty rows, not one more cell looked at
 
 
-def _modules_after(code: str) -> list[str]:
-    listing = "print(sorted({m.split('.')[0] for m in sys.modules} & {'pandas', 'pandera', 'xlplan_validators'}))"
+def _modules_after(code: str, watched: tuple[str, ...] = ("pandas", "pandera", "xlplan_validators")) -> list[str]:
+    listing = f"print(sorted({{m.split('.')[0] for m in sys.modules}} & {set(watched)!r}))"
     done = subprocess.run([sys.executable, "-c", f"import sys; {code}; {listing}"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     return eval(done.stdout)  # a list of names printed by the child
@@ -66,6 +66,8 @@ def _modules_after(code: str) -> list[str]:
 def test_a_reading_process_and_consolidate_start_without_pandas():
     # what a spawned reader imports: the main script, then the reading function's module
     assert _modules_after("import xlplan.__main__, xlplan.app.reading") == []
+    # nor openpyxl, which imports numpy (0.3 s of CPU): the reader states its date rules itself
+    assert _modules_after("import xlplan.__main__, xlplan.app.reading", ("openpyxl", "numpy")) == []
     assert _modules_after("import xlplan.cli.consolidate, xlplan.cli.check") == []
     # pandera comes when the workbooks have been read (or while worker processes read them)
     assert _modules_after("from xlplan.app.check import prepare_validation; prepare_validation()") == [

@@ -13,10 +13,16 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from openpyxl.styles.numbers import is_date_format, is_timedelta_format
-from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
-
-__all__ = ["BookFormats", "ErrorValue", "cell_value", "unescape", "xml_text"]
+__all__ = [
+    "BookFormats",
+    "ErrorValue",
+    "cell_value",
+    "from_serial",
+    "is_date_format",
+    "is_duration_format",
+    "unescape",
+    "xml_text",
+]
 
 # XML Schema's xsd:double, the only number syntax Excel writes into <v>
 _DOUBLE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[+-]?INF|NaN")
@@ -31,6 +37,17 @@ _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 # date formats (和暦 among them) that Excel in Japanese shows as dates.
 _BUILTIN_DATES = frozenset({*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)})
 _BUILTIN_DURATIONS = frozenset({46})
+# openpyxl's rules for a number format that shows a date or a duration and for a serial's date
+# (openpyxl 3.1: styles/numbers.py is_date_format, is_timedelta_format; utils/datetime.py
+# from_excel), restated because importing openpyxl imports numpy: 0.3 s of CPU in every reading
+# process. tests/test_xlsx_values.py holds them equal to openpyxl's on every built-in format,
+# many custom ones and serials across the calendar.
+_FORMAT_NOISE = re.compile(r'".*?"|\[(?!hh?\]|mm?\]|ss?\])[^\]]*\]')  # quoted text, [Red], [$-ja-JP]
+_DATE_PART = re.compile(r"(?<![_\\])[dmhysDMHYS]")
+_DURATION_PART = re.compile(r"\[hh?\](:mm(:ss(\.0*)?)?)?|\[mm?\](:ss(\.0*)?)?|\[ss?\](\.0*)?", re.IGNORECASE)
+_EPOCH_1900 = dt.datetime(1899, 12, 30)  # serial 0 as Excel's 1900 system counts (its 1900-02-29 included)
+_EPOCH_1904 = dt.datetime(1904, 1, 1)
+_SECONDS_A_DAY = 86_400
 
 
 class ErrorValue(str):
@@ -59,10 +76,45 @@ def date_styles(formats: list[str], custom: dict[str, str]) -> tuple[frozenset[i
         code = custom.get(number)
         if code is not None:
             if is_date_format(code):
-                (durations if is_timedelta_format(code) else dates).add(index)
+                (durations if is_duration_format(code) else dates).add(index)
         elif number.isdigit() and int(number) in _BUILTIN_DATES:
             (durations if int(number) in _BUILTIN_DURATIONS else dates).add(index)
     return frozenset(dates), frozenset(durations)
+
+
+def is_date_format(code: str) -> bool:
+    """True when a number format shows a date, a time or a duration (openpyxl's rule)."""
+    first = _FORMAT_NOISE.sub("", code.split(";")[0])  # the positive section, without its literals
+    return _DATE_PART.search(first) is not None
+
+
+def is_duration_format(code: str) -> bool:
+    """True when a number format shows elapsed time (``[h]:mm``), openpyxl's rule."""
+    return _DURATION_PART.search(code.split(";")[0]) is not None
+
+
+def from_serial(number: float, date1904: bool = False, duration: bool = False) -> dt.datetime | dt.time | dt.timedelta:
+    """A date serial as openpyxl's `from_excel` reads it: a timedelta for a duration, a time of
+    day from 0 to below 1 (in either date system, as openpyxl has it), else a datetime, to the
+    millisecond.
+
+    :raises OverflowError: a serial past the calendar.
+    """
+    if duration:
+        span = dt.timedelta(days=number)
+        if span.microseconds:  # to the millisecond
+            span = dt.timedelta(seconds=span.total_seconds() // 1, microseconds=round(span.microseconds, -3))
+        return span
+    epoch = _EPOCH_1904 if date1904 else _EPOCH_1900
+    day, fraction = divmod(number, 1)
+    clock = dt.timedelta(milliseconds=round(fraction * _SECONDS_A_DAY * 1000))
+    if 0 <= number < 1 and clock.days == 0:
+        minutes, seconds = divmod(clock.seconds, 60)
+        hours, minutes = divmod(minutes, 60)
+        return dt.time(hours, minutes, seconds, clock.microseconds)
+    if 0 < number < 60 and not date1904:
+        day += 1  # before Excel's 1900-02-29, which never was
+    return epoch + dt.timedelta(days=day) + clock
 
 
 def xml_text(raw: bytes) -> str | None:
@@ -136,9 +188,8 @@ def cell_value(cell_type: str, text: str, style: int, formats: BookFormats) -> o
 
 def _serial(number: float, duration: bool, date1904: bool) -> object:
     """A date serial as the date, time or duration it shows; the number when it is no date."""
-    epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
     try:
-        value = from_excel(number, epoch, timedelta=duration)
+        value = from_serial(number, date1904, duration)
     except (OverflowError, ValueError):
         return number  # out of the calendar: Excel shows ####; the number is what was typed
     return _midnight_as_date(value) if isinstance(value, dt.datetime) else value
