@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from xlplan.io.xlsx import sheet_scan
 from xlplan.io.xlsx.limits import DEFAULT_LIMITS, InputRefused
 from xlplan.io.xlsx.package import WorkbookParts
 from xlplan.io.xlsx.sheet_scan import SheetParts, SheetScanner, fast_scan
@@ -147,3 +148,112 @@ def test_a_shared_string_index_past_the_table_is_refused_at_its_cell() -> None:
     with pytest.raises(InputRefused) as refused:
         streamed(xml)
     assert refused.value.cell == "B4"
+
+
+# The template's empty rows: the fast scan matches the first row of a run and takes each next
+# row whole when its bytes are the first's but for the row number. Runs with every kind of
+# difference from the row before: another style (one equal to the row number among them),
+# a value typed, a hidden row, a reference to another row, a number gaining a digit, rows out
+# of order or repeated, a formula with an empty text result, a saved result.
+SHAPE_CELL = st.tuples(
+    st.integers(1, 30),  # column
+    st.sampled_from(["", ' s="0"', ' s="2"', ' s="7"', ' s="9"', ' s="10"']),
+    st.sampled_from(
+        [
+            "/>",
+            '><f t="shared" si="0"/><v></v></c>',
+            '><f t="shared" si="1"/></c>',
+            "><f>IF(A1=&quot;&quot;,&quot;&quot;,1)</f><v/></c>",
+            ' t="str"><f t="shared" si="2"/><v></v></c>',
+            ' t="str"><f>B1</f></c>',
+            '><f t="shared" ref="M3:M9" si="3">A1</f><v></v></c>',
+        ]
+    ),
+)
+CHANGES = st.sampled_from(["", "", "", "style", "value", "hidden", "other_row", "spans", "open_cell"])
+
+
+def _letters(column: int) -> str:
+    return "".join(chr(64 + c) for c in ([(column - 1) // 26] if column > 26 else []) + [(column - 1) % 26 + 1])
+
+
+def _template_row(number: int, shape: list[tuple[int, str, str]], change: str) -> str:
+    cells = []
+    for index, (column, style, end) in enumerate(shape):
+        if index == 0 and change == "style":
+            style = f' s="{number}"'  # a style whose number is the row's: the row's bytes, not its number
+        if index == 0 and change == "open_cell" and end == "/>":
+            end = "></c>"
+        other = index == len(shape) - 1 and change == "other_row"
+        cells.append(f'<c r="{_letters(column)}{number + 1 if other else number}"{style}{end}')
+    if change == "value":
+        cells.append(f'<c r="{_letters(31)}{number}"><v>5</v></c>')
+    attrs = {"hidden": ' hidden="1"', "spans": ' spans="1:31"'}.get(change, "")
+    return f'<row r="{number}"{attrs}>{"".join(cells)}</row>'
+
+
+@st.composite
+def template_sheets(draw: st.DrawFn) -> bytes:
+    shape = draw(st.lists(SHAPE_CELL, min_size=0, max_size=10))
+    first = draw(st.sampled_from([1, 3, 7, 95, 998, 9_995]))
+    numbers = list(range(first, first + draw(st.integers(1, 12))))
+    if draw(st.booleans()):
+        numbers = draw(st.permutations(numbers + draw(st.lists(st.sampled_from(numbers), max_size=2))))
+    spans = draw(st.sampled_from(["", ' spans="1:15"']))
+    rows = [
+        _template_row(n, shape, draw(CHANGES)).replace(f'<row r="{n}">', f'<row r="{n}"{spans}>', 1) for n in numbers
+    ]
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"<sheetData>{''.join(rows)}</sheetData></worksheet>"
+    ).encode()
+
+
+TEMPLATE_FORMATS = BookFormats(["abc"], percent=frozenset({2, 10}), dates=frozenset({7}))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(template_sheets())
+def test_runs_of_template_rows_read_as_the_streamed_scan_reads_them(xml: bytes) -> None:
+    assert_same(xml, TEMPLATE_FORMATS)
+
+
+@pytest.mark.filterwarnings("ignore::hypothesis.errors.NonInteractiveExampleWarning")
+def test_runs_of_template_rows_take_the_fast_path() -> None:
+    decided = [assert_same(template_sheets().example(), TEMPLATE_FORMATS) for _ in range(60)]
+    assert sum(decided) >= 50
+
+
+def test_a_run_of_template_rows_costs_one_match_for_its_first_row(monkeypatch) -> None:
+    """The hundred empty rows of a template sheet: one match, then the rest compared whole."""
+    searched = []
+    token = sheet_scan._TOKEN
+
+    class Counted:
+        def search(self, data: bytes, position: int) -> object:
+            searched.append(position)
+            return token.search(data, position)
+
+    shape = [(1, ' s="1"', "/>"), (2, ' s="2"', "/>"), (13, ' s="4"', '><f t="shared" si="0"/><v></v></c>')]
+    rows = "".join(_template_row(n, shape, "") for n in range(3, 104))
+    xml = f"<worksheet><sheetData>{rows}</sheetData></worksheet>".encode()
+    monkeypatch.setattr(sheet_scan, "_TOKEN", Counted())
+    parts = fast(xml, TEMPLATE_FORMATS)[0]
+    monkeypatch.undo()
+    assert parts.formula_masks == {n: 1 << 13 for n in range(3, 104)} and parts.cells == 101
+    assert len(searched) <= 3  # the first row, then the end of the sheet
+    assert assert_same(xml, TEMPLATE_FORMATS)
+
+
+def test_a_row_like_the_one_before_but_for_a_style_equal_to_its_number_keeps_its_own_format() -> None:
+    """Row 10's bytes are row 9's with 9 → 10 in its references and also in its style: only the
+    references are the row's number, so row 10 is matched on its own and its percent style seen."""
+    formats = BookFormats([], percent=frozenset({10}))
+    xml = (
+        b'<worksheet><sheetData><row r="9"><c r="A9" s="9"><f>1</f></c></row>'
+        b'<row r="10"><c r="A10" s="10"><f>1</f></c></row></sheetData></worksheet>'
+    )
+    assert assert_same(xml, formats)
+    parts = fast(xml, formats)[0]
+    assert parts.percent_masks == {10: 1 << 1} and parts.formula_masks == {9: 1 << 1, 10: 1 << 1}

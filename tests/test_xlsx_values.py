@@ -37,7 +37,7 @@ CUSTOM_FORMATS = [
     "\\d0",
     "[Red]0",
     "[Red][h]:mm",
-    "0;[Red]-0;\"day\"",
+    '0;[Red]-0;"day"',
     ";;;",
     "General",
     "[$€-2] #,##0.00",

@@ -350,11 +350,27 @@ def _column_number(letters: str) -> int:
 # name a cell, row or column (`<!`, `<?`, a prefixed `x:c`, an unusual cell, a rich string, an
 # entity in an attribute, a limit about to be passed) makes it return None, and the sheet is
 # streamed through `SheetScanner` instead, which decides and names the cell. It never refuses.
+#
+# A template sheet is mostly formatted empty rows whose only content is formula cells without a
+# result (a hundred a sheet). The first of a run is matched (`plain_row`); each next row whose
+# bytes are that row's with another number in `<row r>` and in every cell reference (nothing
+# else differs, byte for byte) is taken whole: the same cells, so the same facts at its number.
 
 _ATTRS = rb'(?:\s+[\w:.-]+="[^"<&]*+")*+\s*+'  # possessive: attributes parse one way only
+# The commonest markup, spelt out so that it costs the engine fewest steps: a formatted blank
+# cell, and a formula cell of a template row (no saved result, or an empty text one).
+_PLAIN_BLANK = rb'<c r="[A-Z]{1,3}[0-9]{1,7}"(?: s="[0-9]{1,9}")?/>'
+_PLAIN_FORMULA = (
+    rb'(?: s="[0-9]{1,9}")?(?: t="str")?><f(?: t="shared")?(?: ref="[A-Z0-9:$]{1,40}")?(?: si="[0-9]{1,9}")?'
+    rb"(?:/>|>[^<]*+</f>)(?:<v/>|<v></v>)?</c>"
+)
 _TOKEN = re.compile(  # every alternative starts with "<", so the search skips text at C speed
-    rb"<(?:(?P<blank>(?:c" + _ATTRS + rb'(?:/>|></c>)|row r="[1-9][0-9]{0,6}">)'  # blank cells and plain
-    rb"(?:<c" + _ATTRS + rb'(?:/>|></c>)|</row>|<row r="[1-9][0-9]{0,6}">)*+)'  # rows: nothing to note
+    # a row of nothing but formatted blank cells and formula cells without a value (the template's
+    # empty rows, a hundred a sheet): one match, its formula cells read by `_ROW_FORMULAS`
+    rb'<(?:(?P<plain_row>row r="(?P<plain_number>[1-9][0-9]{0,6})"(?: spans="[0-9:]{1,16}")?>'
+    rb"(?:" + _PLAIN_BLANK + rb'|<c r="[A-Z]{1,3}(?P=plain_number)"' + _PLAIN_FORMULA + rb")*+</row>)"
+    rb"|(?P<blank>(?:c" + _ATTRS + rb'(?:/>|></c>)|row r="[1-9][0-9]{0,6}">)'  # blank cells and plain
+    rb"(?:" + _PLAIN_BLANK + rb"|<c" + _ATTRS + rb'(?:/>|></c>)|</row>|<row r="[1-9][0-9]{0,6}">)*+)'  # rows
     # a formula whose result was never saved (most cells of a fresh template): the commonest cell
     rb'|(?P<formula_only>c r="(?P<f_letters>[A-Z]{1,3})(?P<f_number>[0-9]{1,7})"(?P<f_attrs>' + _ATTRS + rb")>"
     rb"<f" + _ATTRS + rb"(?:/>|>[^<]*+</f>)(?P<f_saved><v\s*/>|<v></v>)?</c>)"
@@ -368,11 +384,17 @@ _TOKEN = re.compile(  # every alternative starts with "<", so the search skips t
     rb"|(?P<bad>[!?]|(?:c|row|col|v|f|is|t|r|rPh|mergeCell)[\s/>]"
     rb"|[\w.-]+:(?:c|row|col|v|f|is|t|r|rPh|mergeCell)[\s/>]))"
 )
+# the formula cells of a `plain_row` match: column letters, style, text type, saved (empty) value
+_ROW_FORMULAS = re.compile(
+    rb'<c r="([A-Z]{1,3})[0-9]{1,7}"(?: s="([0-9]{1,9})")?( t="str")?><f[^>]*+>(?:[^<]*+</f>)?(<v)?'
+)
 _FORMULA_GROUPS = tuple(_TOKEN.groupindex[name] for name in ("f_letters", "f_number", "f_attrs", "f_saved"))
 _CELL_GROUPS = tuple(
     _TOKEN.groupindex[name]
     for name in ("letters", "number", "attrs", "formula", "value", "value_text", "inline", "inline_text")
 )
+_ROW_OPEN = b'<row r="'
+_REFERENCE_ROW = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{1,7})"')
 _ATTR = re.compile(rb'([\w:.-]+)="([^"]*)"')
 _ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._-]*)["']""")
 _COLUMNS: dict[bytes, int] = {}
@@ -389,11 +411,47 @@ def fast_scan(data: bytes, sheet: str, formats: BookFormats, limits: ReadLimits,
     parts = SheetParts()
     formula_masks, percent_masks, values = parts.formula_masks, parts.percent_masks, parts.values
     styles: dict[bytes, tuple[str, int] | None] = {}  # a cell's attributes → its type and style
+    shapes: dict[tuple[tuple[bytes, ...], ...], tuple[int, int, int, int] | None] = {}  # a plain row's formulas
     percent = formats.percent
     cells = chars = max_row = max_column = 0
-    for match in _TOKEN.finditer(data, position):
+    search = _TOKEN.search
+    while (match := search(data, position)) is not None:
+        position = match.end()
         kind = match.lastgroup
         if kind == "blank":
+            continue
+        if kind == "plain_row":  # the template's empty rows: the first matched, the rest compared
+            found = _ROW_FORMULAS.findall(data, match.start(), position)
+            key = tuple(found)
+            shape = shapes.get(key)
+            if shape is None:
+                shape = shapes[key] = _row_shape(found, percent)
+                if shape is None:
+                    return None
+            formulas, percents, count, widest = shape
+            number = match.group("plain_number")
+            pieces = _row_pieces(data[match.start() : position], number)
+            while True:
+                if count:
+                    row = int(number)
+                    cells += count
+                    if row > max_row:
+                        max_row = row
+                    if widest > max_column:
+                        max_column = widest
+                    if formulas:
+                        formula_masks[row] = formula_masks.get(row, 0) | formulas
+                    if percents:
+                        percent_masks[row] = percent_masks.get(row, 0) | percents
+                # the next row, when it is this one's bytes but for its number (in <row r> and in
+                # every reference): the same cells, so the same shape, without another match
+                number = _row_number_at(data, position) if pieces is not None else None
+                if number is None:
+                    break
+                same = number.join(pieces)
+                if not data.startswith(same, position):
+                    break
+                position += len(same)
             continue
         if kind == "formula_only" or kind == "cell":
             if kind == "formula_only":  # the commonest cell: a formula, no saved text
@@ -470,6 +528,51 @@ def fast_scan(data: bytes, sheet: str, formats: BookFormats, limits: ReadLimits,
     budget.cells += cells
     budget.chars += chars
     return parts
+
+
+def _row_shape(found: list[tuple[bytes, ...]], percent: frozenset[int]) -> tuple[int, int, int, int] | None:
+    """What the formula cells of a plain row note, whatever its number: the columns of formulas
+    without a result, the columns with a percent format, the cells and the farthest column.
+    None when a column is past the sheet (the scanner reports it)."""
+    formulas = percents = widest = 0
+    for letters, style, text_type, saved in found:
+        column = _COLUMNS.get(letters) or _column_bytes(letters)
+        if column > _MAX_COLUMN:
+            return None
+        widest = max(widest, column)
+        if not (text_type and saved):  # an empty text result is a result: no formula-without-value
+            formulas |= 1 << column
+        if _style_index(style) in percent:
+            percents |= 1 << column
+    return formulas, percents, len(found), widest
+
+
+def _row_pieces(row: bytes, number: bytes) -> list[bytes] | None:
+    """A plain row's bytes cut where its number stands (in `<row r>` and in every cell's
+    reference): joined with another number, the bytes of the same row under that number. None
+    when a reference names another row (then no other row is taken as this one)."""
+    start = len(_ROW_OPEN)
+    pieces = [row[:start]]
+    start += len(number)
+    for reference in _REFERENCE_ROW.finditer(row, start):
+        if reference.group(1) != number:
+            return None
+        pieces.append(row[start : reference.start(1)])
+        start = reference.end(1)
+    pieces.append(row[start:])
+    return pieces
+
+
+def _row_number_at(data: bytes, position: int) -> bytes | None:
+    """The number of the `<row r="…">` starting at `position` (1 to 9,999,999), else None."""
+    if not data.startswith(_ROW_OPEN, position):
+        return None
+    start = position + len(_ROW_OPEN)
+    end = data.find(b'"', start, start + 8)
+    number = data[start:end]
+    if end < 0 or not number.isdigit() or number.startswith(b"0"):
+        return None
+    return number
 
 
 def _body_start(data: bytes) -> int | None:
