@@ -21,6 +21,7 @@ import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol, TypeVar
 from xml.parsers import expat
 
 from ...core.findings import Code
@@ -37,7 +38,15 @@ from .limits import (
 from .probe import FileKind, probe_bytes
 from .sheet_scan import SheetParts, SheetScanner, fast_scan
 from .values import BookFormats
-from .xml_scan import Budget, Relationships, SharedStrings, Styles, WorkbookSheets, guarded_parser
+from .xml_scan import (
+    Budget,
+    Relationships,
+    SharedStrings,
+    Styles,
+    WorkbookSheets,
+    fast_shared_strings,
+    guarded_parser,
+)
 
 __all__ = ["WORK", "SheetEntry", "SheetParts", "Work", "WorkbookParts", "open_workbook"]
 
@@ -51,6 +60,17 @@ _WORKBOOK = "xl/workbook.xml"
 _STYLES = "xl/styles.xml"
 _STRINGS = "xl/sharedStrings.xml"
 _FAST_SCAN_BYTES = 8 * 1024 * 1024  # a sheet part larger than this is streamed, never held whole
+_PARSED_MAX = 24  # workbook-level parts kept parsed: a few templates' worth
+
+
+_PARSED: dict[tuple[object, ...], Any] = {}  # (part, its bytes, the handler's arguments) → parsed handler
+
+
+class _Handler(Protocol):
+    def handlers(self) -> dict[str, Callable[..., None]]: ...
+
+
+_Parsed = TypeVar("_Parsed", bound=_Handler)
 
 
 @dataclass(slots=True)
@@ -164,15 +184,18 @@ class _Screen:
     def open(self) -> list[SheetEntry]:
         """The workbook-level parts parsed; every other member inflated and checked, sheet parts
         held (a sheet part too large to hold is left to its scan)."""
-        targets = Relationships(self.limits.max_parts + self.limits.max_sheets)
-        self._parse(_RELS, targets.handlers())
-        workbook = WorkbookSheets(targets.targets, self.limits.max_sheets)
-        self._parse(_WORKBOOK, workbook.handlers())
-        styles = Styles()
-        self._parse(targets.by_type.get("styles", _STYLES), styles.handlers())
-        strings = SharedStrings(self.limits.max_shared_strings)
-        self._parse(targets.by_type.get("sharedStrings", _STRINGS), strings.handlers())
-        self.formats = styles.formats(strings.texts, workbook.date1904)
+        most_parts, most_sheets = self.limits.max_parts + self.limits.max_sheets, self.limits.max_sheets
+        targets = self._parse_shared(_RELS, lambda: Relationships(most_parts), "rels", most_parts)
+        workbook = self._parse_shared(
+            _WORKBOOK,
+            lambda: WorkbookSheets(targets.targets, most_sheets),
+            "sheets",
+            tuple(targets.targets.items()),
+            most_sheets,
+        )
+        styles = self._parse_shared(targets.by_type.get("styles", _STYLES), Styles, "styles")
+        texts = self._shared_strings(targets.by_type.get("sharedStrings", _STRINGS))
+        self.formats = styles.formats(texts, workbook.date1904)
         sheets = [SheetEntry(name, state, self.by_key.get(path.lower(), "")) for name, state, path in workbook.sheets]
         parts = [entry.part for entry in sheets if entry.part]
         if len(set(parts)) < len(parts) or self.done & set(parts):
@@ -248,12 +271,39 @@ class _Screen:
                 tail = (tail + chunk)[-32:] if len(chunk) < 32 else chunk[-32:]
             yield chunk
 
-    def _parse(self, wanted: str, handlers: dict[str, Callable[..., None]]) -> None:
-        """Parse a member (looked up ignoring case) with a guarded expat parser."""
+    def _parse_shared(self, wanted: str, make: Callable[[], _Parsed], *arguments: object) -> _Parsed:
+        """Parse a member into a new handler from `make`, or give the one an earlier file's
+        identical bytes gave. Section workbooks share their relationships, workbook and styles
+        parts byte for byte; a handler's findings are a function of the bytes and of the
+        `arguments` it is made with (part of the key); a part that fails to parse is never kept,
+        and a kept handler is only read from."""
         name = self.by_key.get(wanted.lower())
         if name is None or name in self.done:
-            return
-        self._feed(name, handlers, [b"".join(self._chunks(name))])
+            return make()
+        data = b"".join(self._chunks(name))  # inflated and screened for every file, as ever
+        key = (wanted, data, arguments)
+        handler = _PARSED.get(key)
+        if handler is None:
+            handler = make()
+            self._feed(name, handler.handlers(), [data])
+            if len(_PARSED) >= _PARSED_MAX:
+                _PARSED.clear()
+            _PARSED[key] = handler
+        return handler
+
+    def _shared_strings(self, wanted: str) -> list[str]:
+        """The shared strings: read at C speed when written the plain way, else parsed by expat."""
+        name = self.by_key.get(wanted.lower())
+        if name is None or name in self.done:
+            return []
+        data = b"".join(self._chunks(name))
+        WORK.parsed += len(data)
+        texts = fast_shared_strings(data, self.limits.max_shared_strings)
+        if texts is None:
+            strings = SharedStrings(self.limits.max_shared_strings)
+            self._feed(name, strings.handlers(), [data])
+            texts = strings.texts
+        return texts
 
     def _feed(self, name: str, handlers: dict[str, Callable[..., None]], chunks: Iterable[bytes]) -> None:
         """Stream a member's chunks through a guarded expat parser."""

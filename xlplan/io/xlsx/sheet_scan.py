@@ -21,7 +21,7 @@ from ...core.enums import Severity
 from ...core.findings import Code
 from .limits import EXCEL_MAX_CELL_CHARS, InputRefused, ReadLimits
 from .values import BookFormats, ErrorValue, cell_value, xml_text
-from .xml_scan import LOCAL_NAMES, Budget, local_name
+from .xml_scan import LOCAL_NAMES, Budget, body_start, local_name
 
 __all__ = ["ErrorValue", "SheetParts", "SheetScanner", "fast_scan"]
 
@@ -396,7 +396,6 @@ _CELL_GROUPS = tuple(
 _ROW_OPEN = b'<row r="'
 _REFERENCE_ROW = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{1,7})"')
 _ATTR = re.compile(rb'([\w:.-]+)="([^"]*)"')
-_ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._-]*)["']""")
 _COLUMNS: dict[bytes, int] = {}
 
 
@@ -405,7 +404,7 @@ def fast_scan(data: bytes, sheet: str, formats: BookFormats, limits: ReadLimits,
 
     On success the budget is charged with the sheet's cells and text; on None it is untouched.
     """
-    position = _body_start(data)
+    position = body_start(data)
     if position is None:
         return None
     parts = SheetParts()
@@ -573,22 +572,6 @@ def _row_number_at(data: bytes, position: int) -> bytes | None:
     if end < 0 or not number.isdigit() or number.startswith(b"0"):
         return None
     return number
-
-
-def _body_start(data: bytes) -> int | None:
-    """Where the markup starts after a UTF-8 XML declaration; None for any other encoding."""
-    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-    if data.startswith(b"<?xml", start):
-        end = data.find(b"?>", start)
-        if end < 0:
-            return None
-        encoding = _ENCODING.search(data, start, end)
-        if encoding is not None and encoding.group(1).lower() not in (b"utf-8", b"utf8"):
-            return None
-        return end + 2
-    if data[start : start + 1] != b"<" or data[start + 1 : start + 2] in (b"\x00", b""):
-        return None
-    return start
 
 
 def _attributes(attrs: bytes) -> dict[str, str] | None:

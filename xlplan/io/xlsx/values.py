@@ -18,6 +18,7 @@ __all__ = [
     "ErrorValue",
     "cell_value",
     "from_serial",
+    "has_escapes",
     "is_date_format",
     "is_duration_format",
     "unescape",
@@ -134,6 +135,11 @@ def xml_text(raw: bytes) -> str | None:
         return _REFERENCE.sub(_replace_reference, text)
     except ValueError:  # a character reference to no legal character
         return None
+
+
+def has_escapes(text: str) -> bool:
+    """True when `unescape` changes the text (it holds an escape such as `_x000D_`)."""
+    return "_x" in text and _ESCAPED.search(text) is not None
 
 
 def unescape(text: str) -> str:
