@@ -257,3 +257,13 @@ def test_a_row_like_the_one_before_but_for_a_style_equal_to_its_number_keeps_its
     assert assert_same(xml, formats)
     parts = fast(xml, formats)[0]
     assert parts.percent_masks == {10: 1 << 1} and parts.formula_masks == {9: 1 << 1, 10: 1 << 1}
+
+
+def test_a_row_number_past_seven_digits_after_a_plain_row_is_left_to_the_streamed_scan() -> None:
+    xml = (
+        b'<worksheet><sheetData><row r="9999999"><c r="A9999999" s="1"/></row>'
+        b'<row r="10000000"><c r="A10000000" s="1"/></row></sheetData></worksheet>'
+    )
+    assert fast(xml) is None
+    with pytest.raises(InputRefused):
+        streamed(xml)

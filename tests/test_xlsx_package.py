@@ -59,3 +59,44 @@ def test_a_sheet_too_large_to_hold_is_streamed_to_the_same_values(filled_workboo
 def test_freed_memory_is_kept_once_per_process() -> None:
     first = keep_freed_memory()
     assert keep_freed_memory() is first  # idempotent; True on glibc, False elsewhere
+
+
+def _with_part(data: bytes, name: str, edit) -> bytes:
+    """The package with one part's bytes edited."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            target.writestr(info.filename, edit(content) if info.filename == name else content)
+    return out.getvalue()
+
+
+def test_parts_shared_byte_for_byte_are_parsed_once_and_a_changed_one_again(filled_workbook: Path, monkeypatch) -> None:
+    """Section workbooks share their relationships, workbook and styles parts: the second file
+    takes them as the first was parsed; a styles part changed by one format is parsed again
+    and read as a fresh parse reads it."""
+    from xlplan.io.xlsx import package
+
+    data = filled_workbook.read_bytes()
+    package._PARSED.clear()
+    fed: list[str] = []
+    feed = package._Screen._feed
+
+    def counted(self, name, handlers, chunks):
+        fed.append(name)
+        return feed(self, name, handlers, chunks)
+
+    monkeypatch.setattr(package._Screen, "_feed", counted)
+    first = WorkbookParts(data)
+    assert {"xl/_rels/workbook.xml.rels", "xl/workbook.xml", "xl/styles.xml"} <= set(fed)
+    fed.clear()
+    again = WorkbookParts(data)
+    assert fed == []  # the shared strings take the fast path; the other parts were parsed before
+    assert (again.sheets, again.formats) == (first.sheets, first.formats)
+
+    percent = _with_part(data, "xl/styles.xml", lambda xml: xml.replace(b'formatCode="#,##0"', b'formatCode="0%"'))
+    changed = WorkbookParts(percent)
+    assert fed == ["xl/styles.xml"]
+    assert changed.formats.percent > first.formats.percent
+    package._PARSED.clear()
+    assert WorkbookParts(percent).formats == changed.formats

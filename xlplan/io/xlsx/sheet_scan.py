@@ -394,6 +394,7 @@ _CELL_GROUPS = tuple(
     for name in ("letters", "number", "attrs", "formula", "value", "value_text", "inline", "inline_text")
 )
 _ROW_OPEN = b'<row r="'
+_LAST_ROW_NUMBER = 9_999_999  # the most digits a row number may have here (7), as the scanner takes them
 _REFERENCE_ROW = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{1,7})"')
 _ATTR = re.compile(rb'([\w:.-]+)="([^"]*)"')
 _COLUMNS: dict[bytes, int] = {}
@@ -411,6 +412,7 @@ def fast_scan(data: bytes, sheet: str, formats: BookFormats, limits: ReadLimits,
     formula_masks, percent_masks, values = parts.formula_masks, parts.percent_masks, parts.values
     styles: dict[bytes, tuple[str, int] | None] = {}  # a cell's attributes → its type and style
     shapes: dict[tuple[tuple[bytes, ...], ...], tuple[int, int, int, int] | None] = {}  # a plain row's formulas
+    row_hiding: dict[bytes, bool] = {}  # a row's attributes (its number apart) → whether they hide it
     percent = formats.percent
     cells = chars = max_row = max_column = 0
     search = _TOKEN.search
@@ -428,11 +430,10 @@ def fast_scan(data: bytes, sheet: str, formats: BookFormats, limits: ReadLimits,
                 if shape is None:
                     return None
             formulas, percents, count, widest = shape
-            number = match.group("plain_number")
-            pieces = _row_pieces(data[match.start() : position], number)
+            row = int(match.group("plain_number"))
+            pieces = _row_pieces(data[match.start() : position], match.group("plain_number"))
             while True:
                 if count:
-                    row = int(number)
                     cells += count
                     if row > max_row:
                         max_row = row
@@ -443,14 +444,21 @@ def fast_scan(data: bytes, sheet: str, formats: BookFormats, limits: ReadLimits,
                     if percents:
                         percent_masks[row] = percent_masks.get(row, 0) | percents
                 # the next row, when it is this one's bytes but for its number (in <row r> and in
-                # every reference): the same cells, so the same shape, without another match
-                number = _row_number_at(data, position) if pieces is not None else None
-                if number is None:
+                # every reference): the same cells, so the same shape, without another match.
+                # Most often it is the row below; else its number is read where it stands.
+                if pieces is None or row >= _LAST_ROW_NUMBER:
                     break
+                number = b"%d" % (row + 1)
                 same = number.join(pieces)
                 if not data.startswith(same, position):
-                    break
+                    number = _row_number_at(data, position)
+                    if number is None:
+                        break
+                    same = number.join(pieces)
+                    if not data.startswith(same, position):
+                        break
                 position += len(same)
+                row = int(number)
             continue
         if kind == "formula_only" or kind == "cell":
             if kind == "formula_only":  # the commonest cell: a formula, no saved text
@@ -499,10 +507,13 @@ def fast_scan(data: bytes, sheet: str, formats: BookFormats, limits: ReadLimits,
             if row == 0:
                 return None
             if attrs and (b"hidden" in attrs or b"ht" in attrs):
-                found = _attributes(attrs)
-                if found is None:
-                    return None
-                if (found.get("hidden") in _TRUE or _zero(found.get("ht"))) and row <= limits.max_rows:
+                hidden = row_hiding.get(attrs)
+                if hidden is None:
+                    found = _attributes(attrs)
+                    if found is None:
+                        return None
+                    hidden = row_hiding[attrs] = found.get("hidden") in _TRUE or _zero(found.get("ht"))
+                if hidden and row <= limits.max_rows:
                     parts.hidden_rows.add(row)
         elif kind == "col":
             found = _attributes(match.group("col_attrs"))
