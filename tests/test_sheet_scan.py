@@ -136,6 +136,12 @@ def test_every_sheet_of_the_sample_workbooks_takes_the_fast_path_and_agrees(fill
         b'<worksheet><sheetData><row r="1"><c><v>1</v></c></row></sheetData></worksheet>',  # no reference
         b'<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><r><t>a</t></r></is></c></row>'
         b"</sheetData></worksheet>",  # rich text
+        # characters expat refuses wherever they stand: the streamed scan reports the file
+        b'<worksheet><sheetData><row r="1"><c r="A1" t="str"><v>a\x01b</v></c></row></sheetData></worksheet>',
+        b'<worksheet><sheetData><row r="1"><c r="A1" t="str"><v>a]]>b</v></c></row></sheetData></worksheet>',
+        b'<worksheet><sheetData><row r="1"><c r="A1" t="str"><v>\xef\xbf\xbe</v></c></row></sheetData></worksheet>',
+        b'<worksheet><sheetData><row r="1"><c r="A1"><f>"\xff"</f><v>1</v></c></row></sheetData></worksheet>',
+        b'<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData><x a="\x02"/></worksheet>',
     ],
 )
 def test_unusual_markup_is_left_to_the_streamed_scan(xml: bytes) -> None:

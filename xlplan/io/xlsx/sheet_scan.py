@@ -21,7 +21,7 @@ from ...core.enums import Severity
 from ...core.findings import Code
 from .limits import EXCEL_MAX_CELL_CHARS, InputRefused, ReadLimits
 from .values import BookFormats, ErrorValue, cell_value, xml_text
-from .xml_scan import LOCAL_NAMES, Budget, body_start, local_name
+from .xml_scan import LOCAL_NAMES, Budget, body_start, local_name, well_formed_text
 
 __all__ = ["ErrorValue", "SheetParts", "SheetScanner", "fast_scan"]
 
@@ -406,8 +406,8 @@ def fast_scan(data: bytes, sheet: str, formats: BookFormats, limits: ReadLimits,
     On success the budget is charged with the sheet's cells and text; on None it is untouched.
     """
     position = body_start(data)
-    if position is None:
-        return None
+    if position is None or well_formed_text(data) is None:
+        return None  # another encoding, or a character expat refuses (the scanner reports the file)
     parts = SheetParts()
     formula_masks, percent_masks, values = parts.formula_masks, parts.percent_masks, parts.values
     styles: dict[bytes, tuple[str, int] | None] = {}  # a cell's attributes → its type and style
