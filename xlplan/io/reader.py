@@ -194,16 +194,22 @@ def read_sheet(
     _check_outside(book, sheet_name, scan, header_row, max([len(layout.columns), *positions.values(), *headers]))
 
     hidden_reported: set[str] = set()
+    # per sheet, not per cell: each read field's column, position and letters
+    fields = [(f, layout.column(f), i, letters[f]) for f, i in positions.items()]
+    values, formula_masks, percent_masks = scan.values, scan.formula_masks, scan.percent_masks
     for excel_row in _rows_touching(scan, first_data_row, positions.values()):
-        raw_cells = {f: scan.value(excel_row, i) for f, i in positions.items()}
-        formula_cells = {f for f, i in positions.items() if scan.formula_without_value(excel_row, i)}
+        cells = values.get(excel_row) or {}
+        raw_cells = {f: cells.get(i, "") for f, _, i, _ in fields}
+        formulas = formula_masks.get(excel_row, 0)  # columns holding a formula without a saved result
+        formula_cells = {f for f, _, i, _ in fields if formulas >> i & 1} if formulas else set()
         if all(v in ("", None) for v in raw_cells.values()) and not formula_cells:
             continue  # a blank row, or one whose formulas all show an empty text
         _check_hidden(book, layout, sheet_name, scan, excel_row, raw_cells, positions, hidden_reported)
         record = {c.field: None for c in layout.columns}
-        for field_name, raw in raw_cells.items():
-            column = layout.column(field_name)
-            address = cell_address(excel_row, positions[field_name])
+        percents = percent_masks.get(excel_row, 0)
+        for field_name, column, index, letter in fields:
+            raw = raw_cells[field_name]
+            address = f"{letter}{excel_row}"
             if field_name in formula_cells:
                 book.add(Code.FORMULA_NO_VALUE, sheet=sheet_name, cell=address, column=column.header, value=address)
             if isinstance(raw, ErrorValue):  # never read as empty: the cell is reported
@@ -214,8 +220,7 @@ def read_sheet(
             if isinstance(raw, str):
                 raw = _checked_text(book, sheet_name, address, column.header, raw, limits)
             normalized = normalize_cell(column, raw)
-            percent = scan.percent(excel_row, positions[field_name])
-            if column.kind is Kind.NUMBER and percent and isinstance(normalized.value, float):
+            if column.kind is Kind.NUMBER and percents >> index & 1 and isinstance(normalized.value, float):
                 normalized = percent_to_points(normalized.value)
             if normalized.changed:
                 book.add(
@@ -346,15 +351,12 @@ def _locate_headers(
     book: SectionWorkbook, layout: SheetLayout, sheet_name: str, grid: list[list[object]]
 ) -> tuple[int, dict[str, str]]:
     """Find the header row and each header's column; report moves and losses."""
-    top = grid[:_HEADER_SEARCH_ROWS]
+    top = [[str(v).strip() for v in row] for row in grid[:_HEADER_SEARCH_ROWS]]
     wanted = set(layout.headers)
-
-    def hits(row: list[object]) -> int:
-        return len(wanted & {str(v).strip() for v in row})
-
-    best = max(range(len(top)), key=lambda i: hits(top[i]), default=HEADER_ROW - 1)
-    header_row = best + 1 if top and hits(top[best]) else HEADER_ROW
-    found_row = [str(v).strip() for v in top[header_row - 1]] if len(top) >= header_row else []
+    hits = [len(wanted.intersection(row)) for row in top]  # headers found in each row
+    best = max(range(len(top)), key=hits.__getitem__, default=HEADER_ROW - 1)
+    header_row = best + 1 if top and hits[best] else HEADER_ROW
+    found_row = top[header_row - 1] if len(top) >= header_row else []
     if header_row != HEADER_ROW:
         first = layout.columns[0]
         book.add(
