@@ -3,7 +3,9 @@
 `WorkbookParts` screens the whole container first (see `limits` for the zip checks): every
 part is inflated once within a budget, any DTD or entity declaration is refused, and the
 workbook-level parts (relationships, workbook, styles, shared strings) are parsed with expat
-(`xml_scan`). Each sheet is then read on request, in one pass that gives every cell's value
+(`xml_scan`): the shared strings at C speed when written the plain way, and the first three
+once for all the files that hold them byte for byte (a folder of section workbooks from one
+template). Each sheet is then read on request, in one pass that gives every cell's value
 at the position its own XML names (`sheet_scan`): at C speed by `sheet_scan.fast_scan` when
 the sheet is written the plain way, streamed through the expat `SheetScanner` otherwise (or
 when it is large). Limits on rows, cells and text are checked as the cells stream past, so a

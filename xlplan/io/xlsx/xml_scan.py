@@ -6,7 +6,8 @@ Each handler class collects one thing and enforces its limits as the XML streams
 each shared string);
 `Budget` counts what the whole workbook holds. `guarded_parser` refuses DTDs and entity
 declarations, so a billion-laughs or external-entity part stops at its `<!DOCTYPE`. Sheets are
-scanned by `sheet_scan.SheetScanner`.
+scanned by `sheet_scan.SheetScanner`. `fast_shared_strings` reads a shared-strings part written
+the plain way with regular expressions, to exactly what `SharedStrings` collects, or declines.
 """
 
 from __future__ import annotations
