@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 import zipfile
 
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xlplan.app.sections import split_by_section
 from xlplan.cli.main import cli
@@ -136,3 +139,28 @@ def test_one_palette_for_charts_conditional_formats_and_html(section_book, tmp_p
     colours = re.findall(r'<a:srgbClr val="([0-9A-F]{6})"/></a:solidFill></c:spPr>', chart)
     assert [c for c in colours if c in palette.values()][:4] == list(palette.values())
     assert set(re.findall(r'<name val="([^"]+)"', styles)) == {FONT_NAME}
+
+
+def _reference_line_count(text: object, width: float) -> int:
+    """The estimate measured the plain way, every character of every line (what the fast paths must equal)."""
+    import math
+
+    usable = max(1.0, width - 1)
+    lines = str(text if text is not None else "").split("\n")
+    widths = [sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line) for line in lines]
+    return sum(max(1, math.ceil(w / usable)) for w in widths)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    text=st.one_of(
+        st.none(),
+        st.text(alphabet=st.sampled_from("aZ1 ,.-\n（）施策デジタル化ｱｲｳ①Ⅱ─〜é😀\t"), max_size=120),
+        st.text(max_size=60),
+    ),
+    width=st.floats(min_value=0, max_value=120, allow_nan=False),
+)
+def test_the_wrapped_line_estimate_equals_measuring_every_character(text, width):
+    assert line_count(text, width) == _reference_line_count(text, width)
+    for line in str(text or "").split("\n"):
+        assert text_width(line) == sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)

@@ -7,6 +7,7 @@ units (one unit: one half-width digit); a full-width character (Japanese) counts
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -39,6 +40,14 @@ _CELL_MARGIN = 1  # a unit of each column is the cell's inner margin, not text
 
 def text_width(text: str) -> int:
     """The width of one line of text in column units: full-width (Japanese) characters count two."""
+    if text.isascii():
+        return len(text)  # no full-width character: one unit each
+    return _wide_text_width(text)
+
+
+@functools.lru_cache(maxsize=16384)
+def _wide_text_width(text: str) -> int:
+    # the writers measure the same names and labels on every sheet and card: each text once
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
@@ -46,7 +55,8 @@ def line_count(text: object, width: float) -> int:
     """How many lines `text` takes when wrapped in a column `width` units wide (at least 1)."""
     usable = max(1.0, width - _CELL_MARGIN)
     lines = str(text if text is not None else "").split("\n")
-    return sum(max(1, math.ceil(text_width(line) / usable)) for line in lines)
+    # a line of n characters is at most 2n units wide: one that fits even then is not measured
+    return sum(1 if 2 * len(line) <= usable else max(1, math.ceil(text_width(line) / usable)) for line in lines)
 
 
 def row_height(cells: Iterable[tuple[object, float]], *, minimum: float = LINE_HEIGHT + ROW_PADDING) -> float:
