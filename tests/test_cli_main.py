@@ -21,6 +21,14 @@ def test_the_command_group_imports_no_command_module_and_no_pandas() -> None:
     assert loaded == "[]"
 
 
+
+def test_consolidate_imports_no_openpyxl() -> None:
+    # it reads with its own reader and writes with XlsxWriter: openpyxl (with numpy under it)
+    # would only add to every run's start-up
+    loaded = run_python("import sys, xlplan.app.consolidate; print('openpyxl' in sys.modules)")
+    assert loaded == "False"
+
+
 def test_every_command_is_listed_and_loads_on_use() -> None:
     result = CliRunner().invoke(cli, ["--help"])
     assert result.exit_code == 0

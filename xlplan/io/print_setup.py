@@ -9,12 +9,15 @@ by `core.print_metrics.print_fit`, so every sheet prints the same way. A sheet a
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from openpyxl.worksheet.worksheet import Worksheet as OpenpyxlSheet
 from xlsxwriter.worksheet import Worksheet as XlsxSheet
 
 from ..core.cells import column_letter
 from ..core.print_metrics import PrintFit, print_fit
+
+if TYPE_CHECKING:  # openpyxl (and numpy under it) only where an openpyxl sheet is printed: not in consolidate
+    from openpyxl.worksheet.worksheet import Worksheet as OpenpyxlSheet
 
 __all__ = ["PAPER_A4", "footer_text", "print_page"]
 
