@@ -288,10 +288,13 @@ def test_a_guessed_type_says_it_is_a_guess_and_from_which_word():
         "measure": "M-101",
         "kpi": "各種講座の開催数",
         "guess": "活動",
+        "guess_en": "activity",
         "keyword": "開催数",
         "cited": "監査意見5",
         "cited_en": "audit opinion 5",
     }
+    assert "「各種講座の開催数」 activity (guessed)" in output_only.message("en")
+    assert "guessed 'activity' from the word '開催数'" in guessed.message("en")
     assert guessed.severity is Severity.INFO
 
 

@@ -102,5 +102,6 @@ def test_a_finding_names_at_most_so_many_other_members():
     for finding in found:
         others = dict(finding.params)["others"]
         assert others.count("M-") == duplicates.LISTED_IDS
-        assert others.endswith(f"、…（+{59 - duplicates.LISTED_IDS}）")
-        assert finding.value not in others.split("、")
+        assert others.endswith(f" ほか {59 - duplicates.LISTED_IDS} 件")
+        assert dict(finding.params)["others_en"].endswith(f" and {59 - duplicates.LISTED_IDS} more")
+        assert finding.value not in others.removesuffix(f" ほか {59 - duplicates.LISTED_IDS} 件").split("、")

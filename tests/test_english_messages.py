@@ -287,3 +287,30 @@ def test_report_without_a_pdf_engine_notes_it_in_english(place, no_pdf_engine):
     assert "--no-pdf" in note and not JAPANESE.search(note), note
     japanese = run("report", "m.xlsx", "-o", "pack2")
     assert japanese.exit_code == 0 and "施策カードのPDFは作成していません" in japanese.output
+
+
+# What an English message may keep in Japanese: the names of the columns and sheets the reader
+# types into (as the workbook shows them), and the stage value 3・4 as the dropdown offers it
+_WORKBOOK_WORDS = ("今後の対応", "原因", "変更理由", "指標区分", "ライフサイクル", "スケジュール", "3・4")
+
+
+def test_the_auditors_english_messages_keep_only_the_plans_own_words_in_japanese():
+    """Stages, fiscal years, KPI types, bases and lists read in English; what stays Japanese is
+    the plan's data (names, quoted KPI names and texts) and the workbook's column names."""
+    from xlplan.app.lint import lint_plan
+    from xlplan.sample import load_sample_plan
+
+    plan = load_sample_plan()
+    findings, _ = lint_plan(plan)
+    units = sorted({k.unit for m in plan.measures for k in m.kpis if k.unit}, key=len, reverse=True)  # 回, 件 …
+    audit = [f for f in findings if str(f.code).startswith("audit-")]
+    assert len({f.code for f in audit}) >= 8  # the sample meets most of the checks
+    for finding in audit:
+        message, params = finding.message("en"), dict(finding.params)
+        data = [str(v) for k, v in params.items() if not k.endswith("_en") and f"{k}_en" not in params]
+        for text in sorted(filter(None, data), key=len, reverse=True):  # the measure's name…
+            message = message.replace(text, "")
+        message = re.sub(r"「(?:[^「」]|「[^「」]*」)*」|'[^']*'", "", message)  # …then quoted KPI names and texts
+        for text in filter(None, (str(finding.value), *_WORKBOOK_WORDS, *units)):
+            message = message.replace(text, "")
+        assert not JAPANESE.search(message), (finding.code, finding.message("en"), message)

@@ -25,6 +25,11 @@ class Stage(StrEnum):
         return _STAGE_LABELS[self]
 
     @property
+    def label_en(self) -> str:
+        """The label in English messages, e.g. "stage 2 (expansion)"."""
+        return _STAGE_LABELS_EN[self]
+
+    @property
     def basis(self) -> Basis:
         """How a measure in this stage is managed and graded."""
         return _STAGE_BASIS[self]
@@ -37,6 +42,11 @@ class Basis(StrEnum):
     KPI = "評価指標"
     NONE = "評価対象外"
 
+    @property
+    def english(self) -> str:
+        """The basis in English messages."""
+        return {"スケジュール": "schedule", "評価指標": "KPIs", "評価対象外": "not graded"}[self.value]
+
 
 _STAGE_LABELS = {
     Stage.BUILD: "段階1（構築期）",
@@ -45,6 +55,14 @@ _STAGE_LABELS = {
     Stage.STABLE_RENOVATING: "段階3・4（安定期・改修検討）",
     Stage.ADAPT: "段階4（環境変化対応期）",
     Stage.NEXT_SYSTEM: "段階5（次期システム等検討期）",
+}
+_STAGE_LABELS_EN = {
+    Stage.BUILD: "stage 1 (build-up)",
+    Stage.EXPAND: "stage 2 (expansion)",
+    Stage.STABLE: "stage 3 (stable)",
+    Stage.STABLE_RENOVATING: "stage 3・4 (stable, renovation planned)",
+    Stage.ADAPT: "stage 4 (adapting to change)",
+    Stage.NEXT_SYSTEM: "stage 5 (planning the next system)",
 }
 _STAGE_BASIS = {
     Stage.BUILD: Basis.SCHEDULE,
@@ -62,6 +80,11 @@ class KpiType(StrEnum):
     ACTIVITY = "活動"
     OUTPUT = "アウトプット"
     OUTCOME = "アウトカム"
+
+    @property
+    def english(self) -> str:
+        """The type in English messages."""
+        return {"活動": "activity", "アウトプット": "output", "アウトカム": "outcome"}[self.value]
 
 
 class Aggregation(StrEnum):

@@ -434,10 +434,15 @@ class _Defaulting(dict[str, str]):
 
 
 def render(code: str, params: Mapping[str, str], *, column: str, value: str, lang: str = "ja") -> str:
-    """Fill a code's template; unknown placeholders render empty rather than failing."""
+    """Fill a code's template; unknown placeholders render empty rather than failing.
+
+    In English a param `X_en`, where a finding gives one, is what `{X}` shows.
+    """
     ja, en = CATALOG[code]
     template = en if lang == "en" else ja
     values = _Defaulting(params)
+    if lang == "en":  # a param's English wording (stage_en, detail_en…) stands in for it
+        values.update({key[:-3]: text for key, text in params.items() if key.endswith("_en")})
     values.setdefault("column", column)
     values.setdefault("value", value)
     return template.format_map(values).strip()

@@ -132,16 +132,19 @@ def near_duplicate(a: AuditInput) -> Iterator[Finding]:
                 measure.measure_id,
                 measure=measure.measure_id,
                 name=measure.name,
-                others=_listed([m.measure_id for m in group if m is not measure]),
+                others=_listed(others := [m.measure_id for m in group if m is not measure]),
+                others_en=_listed(others, "en"),
                 pattern=pattern,
                 hierarchy=hierarchy,
                 similarity=f"{closest:.0%}",
             )
 
 
-def _listed(ids: Sequence[str]) -> str:
+def _listed(ids: Sequence[str], lang: str = "ja") -> str:
     """The other members' IDs; past `LISTED_IDS`, the first ones and how many more (a message naming
     a thousand IDs is read by nobody, and g findings of g IDs each grow with the square of g)."""
-    if len(ids) <= LISTED_IDS:
-        return "、".join(ids)
-    return "、".join(ids[:LISTED_IDS]) + f"、…（+{len(ids) - LISTED_IDS:,}）"
+    shown = ("、" if lang == "ja" else ", ").join(ids[:LISTED_IDS])
+    more = len(ids) - LISTED_IDS
+    if more <= 0:
+        return shown
+    return f"{shown} ほか {more:,} 件" if lang == "ja" else f"{shown} and {more:,} more"

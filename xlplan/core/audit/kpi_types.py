@@ -32,6 +32,13 @@ class KpiTypeView:
             return "不明"
         return f"{self.kpi_type.value}（推定）" if self.guessed else self.kpi_type.value
 
+    @property
+    def label_en(self) -> str:
+        """"output", "output (guessed)" or "unknown" in English messages."""
+        if self.kpi_type is None:
+            return "unknown"
+        return f"{self.kpi_type.english} (guessed)" if self.guessed else self.kpi_type.english
+
 
 def guess_kpi_type(name: str, rules: AuditRules) -> tuple[KpiType | None, str]:
     """Guess a KPI's type from its name; returns the type and the word it rests on.

@@ -54,9 +54,12 @@ def _schedule_managed(a: AuditInput) -> Iterator[Measure]:
             yield measure
 
 
-def _stage_label(a: AuditInput, measure: Measure) -> str:
+def _stage_params(a: AuditInput, measure: Measure) -> dict[str, str]:
+    """The measure's stage this year for the message, in Japanese and in English."""
     stage = a.stage(measure, a.fiscal_year)
-    return stage.label if stage else "段階未入力"
+    if stage is None:
+        return {"stage": "段階未入力", "stage_en": "no stage entered"}
+    return {"stage": stage.label, "stage_en": stage.label_en}
 
 
 def _measure_params(measure: Measure) -> dict[str, str]:
@@ -72,6 +75,7 @@ def kpi_output_only(a: AuditInput) -> Iterator[Finding]:
         if any(v.kpi_type in (None, KpiType.OUTCOME) for v in views):
             continue
         kpis = "、".join(f"「{k.name}」{v.label}" for k, v in zip(measure.kpis, views, strict=True))
+        kpis_en = ", ".join(f"「{k.name}」 {v.label_en}" for k, v in zip(measure.kpis, views, strict=True))
         guessed = any(v.guessed for v in views)
         yield audit_finding(
             Code.AUDIT_KPI_OUTPUT_ONLY,
@@ -81,6 +85,7 @@ def kpi_output_only(a: AuditInput) -> Iterator[Finding]:
             "指標区分",
             measure.measure_id,
             kpis=kpis,
+            kpis_en=kpis_en,
             guess_note=_GUESS_NOTE[0] if guessed else "",
             guess_note_en=_GUESS_NOTE[1] if guessed else "",
             **_measure_params(measure),
@@ -103,6 +108,7 @@ def kpi_type_guessed(a: AuditInput) -> Iterator[Finding]:
                     measure=measure.measure_id,
                     kpi=kpi.name,
                     guess=view.kpi_type,
+                    guess_en=view.kpi_type.english if view.kpi_type else "",
                     keyword=view.keyword,
                 )
 
@@ -155,8 +161,9 @@ def stage_without_target(a: AuditInput) -> Iterator[Finding]:
                 field,
                 "目標値" if measure.kpis else "施策ID",
                 measure.measure_id,
-                stage=stage.label,
-                **_measure_params(measure),  # type: ignore[union-attr]
+                stage=stage.label,  # type: ignore[union-attr]
+                stage_en=stage.label_en,  # type: ignore[union-attr]
+                **_measure_params(measure),
             )
 
 
@@ -213,7 +220,7 @@ def study_only(a: AuditInput) -> Iterator[Finding]:
             "results",
             "取組結果",
             measure.measure_id,
-            stage=a.stage(measure, a.fiscal_year).label,  # type: ignore[union-attr]
+            **_stage_params(a, measure),
             why=reason[0],
             why_en=reason[1],
             **_measure_params(measure),
@@ -231,7 +238,7 @@ def schedule_without_milestones(a: AuditInput) -> Iterator[Finding]:
                 "measure_id",
                 "施策ID",
                 measure.measure_id,
-                stage=_stage_label(a, measure),
+                **_stage_params(a, measure),
                 **_measure_params(measure),
             )
 
@@ -248,8 +255,9 @@ def schedule_kpi_without_target(a: AuditInput) -> Iterator[Finding]:
                 "target",
                 "目標値",
                 measure.measure_id,
-                stage=_stage_label(a, measure),
+                **_stage_params(a, measure),
                 kpis="、".join(f"「{k.name}」" for k in open_kpis),
+                kpis_en=", ".join(f"「{k.name}」" for k in open_kpis),
                 **_measure_params(measure),
             )
 
@@ -268,8 +276,10 @@ def basis_without_reason(a: AuditInput) -> Iterator[Finding]:
             "施策ID",
             measure.measure_id,
             fiscal_year=fy_label(a.fiscal_year),
-            stage=_stage_label(a, measure),
+            fiscal_year_en=fy_label(a.fiscal_year, lang="en"),
+            **_stage_params(a, measure),
             basis=override.basis,
+            basis_en=override.basis.english,
             **_measure_params(measure),
         )
 
@@ -296,8 +306,12 @@ def stage_move_unusual(a: AuditInput) -> Iterator[Finding]:
                 "施策ID",
                 measure.measure_id,
                 old=old.label,
+                old_en=old.label_en,
                 new=new.label,
+                new_en=new.label_en,
                 from_fy=fy_label(old_year),
+                from_fy_en=fy_label(old_year, lang="en"),
                 to_fy=fy_label(new_year),
+                to_fy_en=fy_label(new_year, lang="en"),
                 **_measure_params(measure),
             )

@@ -55,6 +55,12 @@ def no_change(a: AuditInput) -> Iterator[Finding]:
             + (f"（目標値 {number(k.target)}）" if k.target is not None else "")
             for k, values in stuck
         )
+        detail_en = "; ".join(
+            f"「{k.name}」 "
+            + " → ".join(f"{fy_label(y, lang='en')} {number(x)}" for y, x in values)
+            + (f" (target {number(k.target)})" if k.target is not None else "")
+            for k, values in stuck
+        )
         yield audit_finding(
             Code.AUDIT_NO_CHANGE,
             a,
@@ -63,6 +69,7 @@ def no_change(a: AuditInput) -> Iterator[Finding]:
             "実績値",
             measure.measure_id,
             detail=detail,
+            detail_en=detail_en,
             **_params(measure),
         )
 
@@ -74,6 +81,7 @@ def weak_two_years(a: AuditInput) -> Iterator[Finding]:
         grades = [(y, a.grade(measure, y)) for y in years]
         if all(g in a.rules.weak_grades for _, g in grades):
             detail = " → ".join(f"{fy_label(y)} {g}" for y, g in grades)
+            detail_en = " → ".join(f"{g} ({fy_label(y, lang='en')})" for y, g in grades)
             yield audit_finding(
                 Code.AUDIT_WEAK_TWO_YEARS,
                 a,
@@ -82,6 +90,7 @@ def weak_two_years(a: AuditInput) -> Iterator[Finding]:
                 "自己評価",
                 measure.measure_id,
                 detail=detail,
+                detail_en=detail_en,
                 **_params(measure),
             )
 
@@ -98,6 +107,7 @@ def suggest_stage_3(a: AuditInput) -> Iterator[Finding]:
         flat = [(k, a.actual(k, a.fiscal_year)) for k in measure.kpis]
         if all(v is not None and k.baseline == k.target == v for k, v in flat):
             detail = "、".join(f"「{k.name}」{number(v)}{k.unit}" for k, v in flat)  # type: ignore[arg-type]
+            detail_en = ", ".join(f"「{k.name}」 {number(v)}{k.unit}" for k, v in flat)  # type: ignore[arg-type]
             yield audit_finding(
                 Code.AUDIT_SUGGEST_STAGE_3,
                 a,
@@ -106,7 +116,9 @@ def suggest_stage_3(a: AuditInput) -> Iterator[Finding]:
                 "実績値",
                 measure.measure_id,
                 fiscal_year=fy_label(a.fiscal_year),
+                fiscal_year_en=fy_label(a.fiscal_year, lang="en"),
                 detail=detail,
+                detail_en=detail_en,
                 **_params(measure),
             )
 
