@@ -10,6 +10,8 @@ widths. The work of writing is bounded too: the empty rows are stamped, not writ
 
 from __future__ import annotations
 
+import zipfile
+from functools import partial
 from pathlib import Path
 
 import openpyxl
@@ -22,6 +24,7 @@ from xlplan.core.self_check import SELF_CHECK_SHEET
 from xlplan.io import section_writer
 from xlplan.io.openpyxl_layout import build_reference_section_workbook
 from xlplan.io.section_writer import TemplateOptions, write_section_workbook
+from xlplan.io.stamped_sheet import StampedWorksheet
 from xlplan.sample import load_sample_plan
 
 # xlsxwriter stores a column width with the cell padding Excel adds (the width typed is the
@@ -240,13 +243,13 @@ def test_empty_rows_are_stamped_not_written_cell_by_cell(tmp_path, monkeypatch):
     """The work per workbook does not grow with the empty rows cell by cell: XlsxWriter is
     handed only the banner, headers and pre-filled cells, whatever `blank_rows` is."""
     calls = {"cells": 0}
-    original = section_writer._StampedWorksheet._write_blank
+    original = StampedWorksheet._write_blank
 
     def counting(self, *args, **kwargs):
         calls["cells"] += 1
         return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(section_writer._StampedWorksheet, "_write_blank", counting)
+    monkeypatch.setattr(StampedWorksheet, "_write_blank", counting)
     records = _records(_largest_share())
     write_section_workbook(tmp_path / "a.xlsx", TemplateOptions(blank_rows=10), records)
     few = calls["cells"]
@@ -255,6 +258,33 @@ def test_empty_rows_are_stamped_not_written_cell_by_cell(tmp_path, monkeypatch):
     assert calls["cells"] == few
     sheet = openpyxl.load_workbook(path, read_only=True)["施策"]
     assert sheet.max_row == FIRST_DATA_ROW + len(records["measures"]) + 1000 - 1
+
+
+def _parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:  # docProps/core.xml holds the time of writing
+        return {name: archive.read(name) for name in archive.namelist() if name != "docProps/core.xml"}
+
+
+@pytest.mark.parametrize(
+    ("section", "blank_rows", "share"),
+    [
+        ("", 20, None),  # the blank template: the self-check formulas take their form without a section
+        (None, 100, 0),  # a sample section, pre-filled
+        ('総務"課&<x>\ue000', 0, 1),  # quotes, markup and the private-use mark in the name; no empty rows
+    ],
+)
+def test_stamped_self_check_sheet_is_the_sheet_drawn_cell_by_cell(tmp_path, monkeypatch, section, blank_rows, share):
+    """The 入力チェック sheet stamped from its one rendering is, byte for byte, the workbook
+    written with every cell passed through XlsxWriter (the sheet, shared strings and styles)."""
+    records = _records(SHARES[share]) if share is not None else {}
+    name = SHARES[share].section if section is None else section
+    options = TemplateOptions(fiscal_year=PLAN.evaluated_fy, section=name, blank_rows=blank_rows)
+    stamped = _parts(write_section_workbook(tmp_path / "stamped.xlsx", options, records))
+    drawn = partial(section_writer.write_self_check_sheet, stamped=False)
+    monkeypatch.setattr(section_writer, "write_self_check_sheet", drawn)
+    direct = _parts(write_section_workbook(tmp_path / "direct.xlsx", options, records))
+    assert stamped.keys() == direct.keys()
+    assert [name for name in direct if stamped[name] != direct[name]] == []
 
 
 def test_a_full_disk_is_advice_and_leaves_nothing_behind(tmp_path, monkeypatch):

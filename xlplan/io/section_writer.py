@@ -8,7 +8,7 @@ How it stays fast (a city writes hundreds of these at once): XlsxWriter draws ea
 banner, headers, input messages, dropdowns, conditional formats, protection, print settings,
 the pre-filled rows. The empty input rows below them, most of the cells, are all alike but for
 their row number: each sheet renders one such row once (cells, styles and live grade formulas)
-and stamps it into its XML row number by row number (`_StampedWorksheet`), instead of passing
+and stamps it into its XML row number by row number (`StampedWorksheet`), instead of passing
 thousands of identical cells through XlsxWriter one by one.
 """
 
@@ -62,7 +62,8 @@ from .section_style import (
 )
 from .self_check_sheet import COLUMNS as SELF_CHECK_COLUMNS
 from .self_check_sheet import write_self_check_sheet
-from .xlsxwriter_text import TextWorkbook, TextWorksheet
+from .stamped_sheet import SENTINEL_ROW, StampedWorkbook, StampedWorksheet
+from .xlsxwriter_text import TextWorkbook
 
 __all__ = [
     "FISCAL_YEARS_OFFERED",
@@ -87,7 +88,6 @@ __all__ = [
 FISCAL_YEARS_OFFERED = range(-2, 4)  # dropdown: two years back to three ahead of the template's year
 PRINTED_BLANK_ROWS = 10  # a blank template prints this many empty rows to write on; a filled one, its rows
 INSTRUCTIONS_WIDTH = 100  # the 記入要領 column: fits A4 portrait at 100 %, long lines wrap
-_SENTINEL_ROW = 1_048_576  # Excel's last row: never a data row, so its digits mark "this row" in a stamp
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,39 +242,9 @@ def meta_values(options: TemplateOptions) -> dict[str, str]:
 # the XlsxWriter drawing ---------------------------------------------------------------------------
 
 
-class _StampedWorksheet(TextWorksheet):
-    """A worksheet that appends pre-rendered rows (`stamp`) after the rows XlsxWriter holds."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._stamped: list[str] = []
-
-    def stamp(self, first_row: int, last_row: int, rows_xml: tuple[str, str], width: int) -> None:
-        """Append rows `first_row`..`last_row` (1-based) from `rows_xml`: the first row's XML and
-        every further row's, with the sentinel row number standing for the row's own number.
-        They must lie below every row written the usual way."""
-        if first_row > last_row:
-            return
-        first, further = (xml.split(str(_SENTINEL_ROW)) for xml in rows_xml)
-        self._stamped.append(str(first_row).join(first))
-        self._stamped.extend(str(row).join(further) for row in range(first_row + 1, last_row + 1))
-        self._check_dimensions(last_row - 1, width - 1)  # the <dimension> covers the stamped rows
-
-    def _write_rows(self) -> None:
-        super()._write_rows()
-        self.fh.write("".join(self._stamped))
-
-    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
-        # The grade formulas use Excel 2010 functions only: nothing to prefix with _xlfn., so
-        # skip XlsxWriter's ~150 regular expressions per formula (most of its writing time).
-        return formula.removeprefix("=")
-
-
-class _SectionWorkbook(TextWorkbook):
+class _SectionWorkbook(StampedWorkbook):
     """XlsxWriter workbook with stamped worksheets and a locked structure (sheets can't be
     added, renamed, moved or unhidden: the very hidden _meta and _lists stay hidden)."""
-
-    worksheet_class = _StampedWorksheet
 
     def _write_workbook_pr(self) -> None:
         super()._write_workbook_pr()
@@ -300,7 +270,7 @@ class SheetContext:
 
 
 SELF_CHECK_KEY_HEADER = SELF_CHECK_COLUMNS[-1][0]  # the hidden helper column of 入力チェック
-SheetBuilder = Callable[[_StampedWorksheet, SheetContext], None]
+SheetBuilder = Callable[[StampedWorksheet, SheetContext], None]
 
 
 def sheet_builders() -> list[tuple[str, SheetBuilder]]:
@@ -316,7 +286,7 @@ def sheet_builders() -> list[tuple[str, SheetBuilder]]:
     return builders
 
 
-def _write_self_check(sheet: _StampedWorksheet, context: SheetContext) -> None:
+def _write_self_check(sheet: StampedWorksheet, context: SheetContext) -> None:
     write_self_check_sheet(context.workbook, sheet, Tables(context.formulas.last_rows, context.options.section))
     # the same page as every other sheet: print area, scale >= 60 %, footer (its header row stays repeated)
     widths = [0 if header == SELF_CHECK_KEY_HEADER else width for header, width in SELF_CHECK_COLUMNS]
@@ -324,7 +294,7 @@ def _write_self_check(sheet: _StampedWorksheet, context: SheetContext) -> None:
 
 
 def _layout_builder(layout: SheetLayout) -> SheetBuilder:
-    def build(sheet: _StampedWorksheet, context: SheetContext) -> None:
+    def build(sheet: StampedWorksheet, context: SheetContext) -> None:
         _draw_layout_sheet(sheet, layout, context, context.records.get(layout.key, ()))
 
     return build
@@ -353,7 +323,7 @@ def _write(target: Path, options: TemplateOptions, records: Records) -> None:
         raise error.args[0] from None
 
 
-def _write_lists(sheet: _StampedWorksheet, context: SheetContext) -> None:
+def _write_lists(sheet: StampedWorksheet, context: SheetContext) -> None:
     """The very hidden sheet holding every dropdown list."""
     sheet.very_hidden()
     columns, _ = dropdown_lists(context.options.fiscal_year, SECTION_SHEETS)
@@ -363,7 +333,7 @@ def _write_lists(sheet: _StampedWorksheet, context: SheetContext) -> None:
 
 
 def _draw_layout_sheet(
-    sheet: _StampedWorksheet, layout: SheetLayout, context: SheetContext, rows: Sequence[Mapping[str, object]]
+    sheet: StampedWorksheet, layout: SheetLayout, context: SheetContext, rows: Sequence[Mapping[str, object]]
 ) -> None:
     """One layout's sheet: banner, headers with input messages, dropdowns, formatted input rows
     (unlocked), pre-filled `rows` (another section's measures locked and grey), live formula
@@ -414,7 +384,7 @@ def _draw_layout_sheet(
 
 
 def _write_co_owned_row(
-    sheet: _StampedWorksheet,
+    sheet: StampedWorksheet,
     row: int,
     layout: SheetLayout,
     record: Mapping[str, object],
@@ -435,11 +405,11 @@ def _write_co_owned_row(
 def _formula_stamps(layout: SheetLayout, formulas: FormulaContext) -> dict[str, list[str]]:
     """Each formula column's formula split at the row number: `str(row).join(parts)` is its formula
     on `row`. Checked against the formula built for the first data row."""
-    at_sentinel = computed_formulas(layout, _SENTINEL_ROW, formulas)
-    stamps = {f: text.split(str(_SENTINEL_ROW)) for f, text in at_sentinel.items()}
+    at_sentinel = computed_formulas(layout, SENTINEL_ROW, formulas)
+    stamps = {f: text.split(str(SENTINEL_ROW)) for f, text in at_sentinel.items()}
     first = computed_formulas(layout, FIRST_DATA_ROW, formulas)
     if any(str(FIRST_DATA_ROW).join(parts) != first[f] for f, parts in stamps.items()):
-        raise RuntimeError(f"{layout.key}: a formula holds {_SENTINEL_ROW} other than as its row number")
+        raise RuntimeError(f"{layout.key}: a formula holds {SENTINEL_ROW} other than as its row number")
     return stamps
 
 
@@ -453,7 +423,7 @@ def _empty_rows_xml(
     """The XML of the empty input rows at the sentinel row: styled blank cells and live formulas,
     (first row, further rows). The first row holds each formula once, shared down to `last_row`
     (Excel's shared formulas: the further rows say only "as above", with their own row)."""
-    row = str(_SENTINEL_ROW)
+    row = str(SENTINEL_ROW)
     first, further = [], []
     for index, column in enumerate(columns):
         letter = xl_col_to_name(index)
@@ -470,7 +440,7 @@ def _empty_rows_xml(
     return f'<row r="{row}">{"".join(first)}</row>', f'<row r="{row}">{"".join(further)}</row>'
 
 
-def _write_value(sheet: _StampedWorksheet, row: int, col: int, value: object, style: Format) -> None:
+def _write_value(sheet: StampedWorksheet, row: int, col: int, value: object, style: Format) -> None:
     """Write a pre-filled value by its type (text is always text, even when it starts with "=")."""
     if value is None:
         sheet.write_blank(row, col, None, style)
@@ -519,7 +489,7 @@ def _validation(column: Column, lists: Mapping[str, str]) -> dict[str, Any]:
     return validation
 
 
-def _add_rules(sheet: _StampedWorksheet, layout: SheetLayout, last_row: int, rule_styles: Mapping[str, Format]) -> None:
+def _add_rules(sheet: StampedWorksheet, layout: SheetLayout, last_row: int, rule_styles: Mapping[str, Format]) -> None:
     """Conditional formats: a required cell still empty once its row is started; grade colours;
     the 要確認 mark."""
     rules: list[tuple[str, str, str]] = []  # (column letter, formula at the first data row, style)
@@ -543,7 +513,7 @@ def _add_rules(sheet: _StampedWorksheet, layout: SheetLayout, last_row: int, rul
         )
 
 
-def _write_instructions(sheet: _StampedWorksheet, context: SheetContext) -> None:
+def _write_instructions(sheet: StampedWorksheet, context: SheetContext) -> None:
     """記入要領: one wrapped column (A4 portrait), a long line's row as tall as its lines."""
     styles = context.styles
     roles = {"title": styles["title"], "heading": styles["heading"], "sheet": styles["heading"]}
@@ -558,7 +528,7 @@ def _write_instructions(sheet: _StampedWorksheet, context: SheetContext) -> None
     print_page(sheet, [INSTRUCTIONS_WIDTH], len(lines), owner=context.owner, landscape=False)
 
 
-def _write_meta(sheet: _StampedWorksheet, context: SheetContext) -> None:
+def _write_meta(sheet: StampedWorksheet, context: SheetContext) -> None:
     sheet.very_hidden()
     for row, (key, value) in enumerate(meta_values(context.options).items()):
         sheet.write_string(row, 0, key)

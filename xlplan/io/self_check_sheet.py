@@ -8,15 +8,17 @@ below as 「本部で確認」.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import cache
 
+from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from ..core.enums import Severity
 from ..core.findings import Finding
-from ..core.layout import HEADER_ROW, SheetLayout
+from ..core.layout import HEADER_ROW, SECTION_SHEETS, SheetLayout
 from ..core.self_check import (
     HQ_ONLY,
     NONE,
@@ -26,9 +28,11 @@ from ..core.self_check import (
     SelfCheckLine,
     Tables,
     excel_text,
+    formula_rules,
     self_check_line,
     self_check_lines,
 )
+from .stamped_sheet import RenderedRows, StampedWorksheet, render_rows
 
 __all__ = [
     "CLEAN_TEXT",
@@ -59,6 +63,7 @@ COLUMNS = (
 HEADER_LINE_ROW = 5  # 1-based
 FIRST_LINE_ROW = HEADER_LINE_ROW + 1
 _KIND, _CODE, _SHEET, _COLUMN, _COUNT, _FIRST, _MESSAGE, _KEY = range(len(COLUMNS))
+_LAST_LINE_ROW = FIRST_LINE_ROW + len(formula_rules()) - 1
 _ERROR_VALUES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
 
 _STYLES = {
@@ -76,30 +81,90 @@ _STYLES = {
 }
 
 
-def write_self_check_sheet(workbook: Workbook, sheet: Worksheet, tables: Tables) -> None:
+def write_self_check_sheet(
+    workbook: Workbook, sheet: StampedWorksheet, tables: Tables, *, stamped: bool = True
+) -> None:
     """Draw the 入力チェック sheet: the total, one line per formula rule, then the 本部で確認 rules.
 
     :param workbook: the XlsxWriter workbook (for its formats).
     :param sheet: the sheet, added second (after 記入要領).
     :param tables: the extent of each table and the section the workbook is for.
+    :param stamped: stamp the cells from the sheet rendered once per process (the default; the
+        same XML, a fraction of the work), or write them one by one.
     """
     styles = {role: workbook.add_format(props) for role, props in _STYLES.items()}
+    if stamped:
+        values = {_SECTION: tables.section.replace('"', '""')}
+        values |= {f"{_ROWS}{key}": str(row) for key, row in tables.last_rows.items()}
+        sheet.stamp_rows(_rendered(bool(tables.section)), styles.values(), values)
+    else:
+        _write_cells(sheet, styles, tables)
+    last = _LAST_LINE_ROW
+    _, errors = _totals(last)
+    for role, criteria in (("clean", f"={errors}=0"), ("errors", f"={errors}>0")):
+        sheet.conditional_format(TOTAL_CELL, {"type": "formula", "criteria": criteria, "format": styles[role]})
+    sheet.conditional_format(
+        f"{xl_col_to_name(_COUNT)}{FIRST_LINE_ROW}:{xl_col_to_name(_COUNT)}{last}",
+        {"type": "cell", "criteria": ">", "value": 0, "format": styles["errors"]},
+    )
+    for col, (_, width) in enumerate(COLUMNS):
+        sheet.set_column(col, col, width, None, {"hidden": col == _KEY})
+    sheet.freeze_panes(HEADER_LINE_ROW, 0)
+    sheet.protect("", {"format_columns": True, "format_rows": True})
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(HEADER_LINE_ROW - 1, HEADER_LINE_ROW - 1)
+
+
+# What differs between workbooks in the sheet's cells: the section's name inside the formulas'
+# text literals and the last row of each table. Marks stand for them while the sheet is rendered
+# once per process: a private-use character, and digits no formula holds otherwise.
+_SECTION = "section"
+_ROWS = "last row of "
+_SECTION_MARK = "\ue000"
+_ROW_MARK = 9_000_001  # the first table's; the next table's is one more
+
+
+@cache
+def _rendered(with_section: bool) -> RenderedRows:
+    """The sheet's cells rendered once, cut at the section's name and the tables' last rows
+    (without a section the formulas take another form, hence two renderings)."""
+    keys = [layout.key for layout in SECTION_SHEETS]
+    marks = {f"{_ROWS}{key}": str(_ROW_MARK + index) for index, key in enumerate(keys)}
+    tables = Tables({key: _ROW_MARK + index for index, key in enumerate(keys)}, _SECTION_MARK if with_section else "")
+    if with_section:
+        marks[_SECTION] = _SECTION_MARK
+
+    def draw(workbook: Workbook, sheet: StampedWorksheet) -> None:
+        _write_cells(sheet, {role: workbook.add_format(props) for role, props in _STYLES.items()}, tables)
+
+    return render_rows(draw, marks)
+
+
+def _totals(last: int) -> tuple[str, str]:
+    """The warnings' and the errors' total over the lines ending on row `last`."""
+    kinds, counts = (f"${xl_col_to_name(c)}${FIRST_LINE_ROW}:${xl_col_to_name(c)}${last}" for c in (_KIND, _COUNT))
+    warnings = f'SUMIFS({counts},{kinds},"{KIND_LABELS[Severity.WARNING]}")'
+    errors = f'SUMIFS({counts},{kinds},"{KIND_LABELS[Severity.ERROR]}")'
+    return warnings, errors
+
+
+def _write_cells(sheet: Worksheet, styles: Mapping[str, Format], tables: Tables) -> None:
+    """Every cell of the sheet, one by one."""
     lines = self_check_lines(tables)
+    assert FIRST_LINE_ROW + len(lines) - 1 == _LAST_LINE_ROW, "one line per formula rule"
     sheet.write_string(
         0, 0, "入力チェック（提出前に、xlplan check と同じ確認をこのブックの中で行います）", styles["title"]
     )
     last = FIRST_LINE_ROW + len(lines) - 1
-    kinds, counts = (f"${xl_col_to_name(c)}${FIRST_LINE_ROW}:${xl_col_to_name(c)}${last}" for c in (_KIND, _COUNT))
-    errors = f'SUMIFS({counts},{kinds},"{KIND_LABELS[Severity.ERROR]}")'
-    warnings = f'SUMIFS({counts},{kinds},"{KIND_LABELS[Severity.WARNING]}")'
+    warnings, errors = _totals(last)
     sheet.write_formula(
         TOTAL_CELL,
         f'=IF({errors}=0,"{CLEAN_TEXT}","エラー "&{errors}&" 件 — 赤い件数の行の「最初のセル」を開いて直してください")',
         styles["total"],
         "",
     )
-    for role, criteria in (("clean", f"={errors}=0"), ("errors", f"={errors}>0")):
-        sheet.conditional_format(TOTAL_CELL, {"type": "formula", "criteria": criteria, "format": styles[role]})
     sheet.write_formula(
         2,
         0,
@@ -114,15 +179,10 @@ def write_self_check_sheet(workbook: Workbook, sheet: Worksheet, tables: Tables)
         "「本部で確認」の項目は、提出後に本部が確認します。",
         styles["note"],
     )
-    for col, (header, width) in enumerate(COLUMNS):
+    for col, (header, _) in enumerate(COLUMNS):
         sheet.write_string(HEADER_LINE_ROW - 1, col, header, styles["header"])
-        sheet.set_column(col, col, width, None, {"hidden": col == _KEY})
     for offset, line in enumerate(lines):
         _write_line(sheet, FIRST_LINE_ROW + offset, line, tables, styles)
-    sheet.conditional_format(
-        f"{xl_col_to_name(_COUNT)}{FIRST_LINE_ROW}:{xl_col_to_name(_COUNT)}{last}",
-        {"type": "cell", "criteria": ">", "value": 0, "format": styles["errors"]},
-    )
     row = last + 2
     sheet.write_string(
         row - 1, 0, f"{HQ_LABEL}（数式では確かめられないため、提出後に本部が確認します）", styles["total"]
@@ -134,12 +194,6 @@ def write_self_check_sheet(workbook: Workbook, sheet: Worksheet, tables: Tables)
         for col in (_SHEET, _COLUMN, _COUNT, _FIRST):
             sheet.write_blank(row - 1, col, None, styles["hq"])
         sheet.write_string(row - 1, _MESSAGE, why, styles["hq"])
-    sheet.freeze_panes(HEADER_LINE_ROW, 0)
-    sheet.protect("", {"format_columns": True, "format_rows": True})
-    sheet.set_landscape()
-    sheet.set_paper(9)  # A4
-    sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(HEADER_LINE_ROW - 1, HEADER_LINE_ROW - 1)
 
 
 def self_check_link(finding: Finding) -> str | None:
@@ -150,7 +204,7 @@ def self_check_link(finding: Finding) -> str | None:
     return f"'{SELF_CHECK_SHEET}'!{xl_col_to_name(_COUNT)}{FIRST_LINE_ROW + index}"
 
 
-def _write_line(sheet: Worksheet, row: int, line: SelfCheckLine, tables: Tables, styles: dict) -> None:
+def _write_line(sheet: Worksheet, row: int, line: SelfCheckLine, tables: Tables, styles: Mapping[str, Format]) -> None:
     rule, layout = line.rule, line.rule.sheet
     r = row - 1
     key = f"${xl_col_to_name(_KEY)}{row}"
