@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -62,7 +63,7 @@ from .section_style import (
 )
 from .self_check_sheet import COLUMNS as SELF_CHECK_COLUMNS
 from .self_check_sheet import write_self_check_sheet
-from .stamped_sheet import SENTINEL_ROW, StampedWorkbook, StampedWorksheet
+from .stamped_sheet import SENTINEL_ROW, RenderedRows, StampedWorkbook, StampedWorksheet, render_rows
 from .xlsxwriter_text import TextWorkbook
 
 __all__ = [
@@ -204,7 +205,8 @@ def instruction_lines(options: TemplateOptions) -> list[tuple[str, str]]:
     return lines
 
 
-def header_height(columns: Sequence[Column]) -> float:
+@lru_cache(maxsize=64)  # the same few layouts in every workbook
+def header_height(columns: tuple[Column, ...]) -> float:
     """The header row's height in points: every header's lines in its column's width."""
     return row_height(((c.header, c.width) for c in columns if not c.hidden), minimum=HEADER_HEIGHT)
 
@@ -215,6 +217,7 @@ def row_heights(columns: Sequence[Column], rows: Sequence[Mapping[str, object]])
     return [row_height((cell_value(c, record.get(c.field)), c.width) for c in wrapped) for record in rows]
 
 
+@lru_cache(maxsize=1024)  # the same lines in every workbook but the section's
 def instruction_height(text: str, role: str) -> float | None:
     """The row height of an instructions line that wraps (None: one line, the default height)."""
     size = TITLE_SIZE if role == "title" else FONT_SIZE
@@ -313,7 +316,7 @@ def _write(target: Path, options: TemplateOptions, records: Records) -> None:
         styles={role: workbook.add_format(dict(props)) for role, props in CELL_STYLES.items()},
         rule_styles={role: workbook.add_format(dict(props)) for role, props in RULE_STYLES.items()},
         lists=dropdown_lists(options.fiscal_year, SECTION_SHEETS)[1],
-        formulas=FormulaContext(options.rules or load_rules(), options.fiscal_year, last_rows),
+        formulas=FormulaContext(options.rules or _bundled_rules(), options.fiscal_year, last_rows),
     )
     for name, build in sheet_builders():
         build(workbook.add_worksheet(name), context)
@@ -326,10 +329,26 @@ def _write(target: Path, options: TemplateOptions, records: Records) -> None:
 def _write_lists(sheet: StampedWorksheet, context: SheetContext) -> None:
     """The very hidden sheet holding every dropdown list."""
     sheet.very_hidden()
-    columns, _ = dropdown_lists(context.options.fiscal_year, SECTION_SHEETS)
-    for index, values in enumerate(columns):
-        for row, value in enumerate(values):
-            sheet.write_string(row, index, value)  # text as text, whatever it looks like
+    sheet.stamp_rows(_lists_rows(context.options.fiscal_year), (), {})
+
+
+@lru_cache(maxsize=8)
+def _lists_rows(fiscal_year: int) -> RenderedRows:
+    """The lists sheet's cells, rendered once per fiscal year (they depend on nothing else)."""
+
+    def draw(workbook: TextWorkbook, sheet: StampedWorksheet) -> None:
+        columns, _ = dropdown_lists(fiscal_year, SECTION_SHEETS)
+        for index, values in enumerate(columns):
+            for row, value in enumerate(values):
+                sheet.write_string(row, index, value)  # text as text, whatever it looks like
+
+    return render_rows(draw, {})
+
+
+@cache
+def _bundled_rules() -> GradeRules:
+    """The bundled Akita rules, parsed once per process (GradeRules is frozen)."""
+    return load_rules()
 
 
 def _draw_layout_sheet(

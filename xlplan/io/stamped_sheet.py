@@ -21,7 +21,6 @@ import io
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 from xml.sax.saxutils import escape
 
 from xlsxwriter.format import Format
@@ -36,11 +35,15 @@ SENTINEL_ROW = 1_048_576  # Excel's last row: never a data row, so its digits ma
 @dataclass(frozen=True, slots=True)
 class RenderedRows:
     """A sheet's <row> elements as XlsxWriter rendered them, cut where one workbook differs
-    from another: `literals[i]` comes before `holes[i]`, the last literal after every hole.
-    A hole is ("xf", a format's key), ("sst", a shared string) or ("value", a value's name)."""
+    from another. `pieces` alternates literal XML and holes (odd indices); each hole is filled
+    with a format's style index (`styles`: format key → its holes, in order of first use), a
+    shared string's index (`strings`: string → its holes, in the order the strings were first
+    written) or a value's text (`values`: name → its holes)."""
 
-    literals: tuple[str, ...]
-    holes: tuple[tuple[str, Any], ...]
+    pieces: tuple[str, ...]
+    styles: Mapping[tuple, tuple[int, ...]]
+    strings: Mapping[str, tuple[int, ...]]
+    values: Mapping[str, tuple[int, ...]]
     dimensions: tuple[int, int, int, int]  # first row, first column, last row, last column (0-based)
 
 
@@ -69,24 +72,25 @@ class StampedWorksheet(TextWorksheet):
         :param formats: this workbook's formats the cells use (matched by their properties).
         :param values: each value's text as it goes into the formulas (XML-escaped here).
         """
+        pieces = list(rows.pieces)
+        index = self.str_table._get_shared_string_index
+        for string, holes in rows.strings.items():  # indexed and counted as XlsxWriter does when written
+            for hole in holes:
+                pieces[hole] = str(index(string))
+        for name, holes in rows.values.items():
+            text = escape(values[name])
+            for hole in holes:
+                pieces[hole] = text
         by_key = {f._get_format_key(): f for f in formats}
-        strings = self.str_table
-        filled: list[str | Format] = []
-        for kind, key in rows.holes:
-            if kind == "sst":  # counted now, in the order XlsxWriter counts a written string
-                filled.append(str(strings._get_shared_string_index(key)))
-            elif kind == "xf":
-                filled.append(by_key[key])
-            else:
-                filled.append(escape(values[key]))
+        styles = [(by_key[key], holes) for key, holes in rows.styles.items()]
 
         def render() -> str:
             # style indices are handed out as the sheets are written, in the order of first use
-            out = [rows.literals[0]]
-            for hole, literal in zip(filled, rows.literals[1:], strict=True):
-                out.append(hole if isinstance(hole, str) else str(hole._get_xf_index()))
-                out.append(literal)
-            return "".join(out)
+            for style, holes in styles:
+                text = str(style._get_xf_index())
+                for hole in holes:
+                    pieces[hole] = text
+            return "".join(pieces)
 
         self._stamped.append(render)
         first_row, first_col, last_row, last_col = rows.dimensions
@@ -130,23 +134,37 @@ def render_rows(draw: Callable[[StampedWorkbook, StampedWorksheet], None], marks
     sheet._write_rows()
     xml = buffer.getvalue()
     formats = {f.xf_index: f._get_format_key() for f in workbook.formats if f.xf_index is not None}
-    strings = {index: string for string, index in sheet.str_table.string_table.items()}
+    written = sheet.str_table.string_table  # string → index: the order of the first writes
+    strings = {index: string for string, index in written.items()}
     names = {text: name for name, text in marks.items()}
     alternatives = "|".join(rf"(?<![0-9]){re.escape(text)}(?![0-9])" for text in marks.values())
     pattern = re.compile(_CELL_OR_MARK.format(marks=alternatives or "(?!)"))
-    literals: list[str] = []
-    holes: list[tuple[str, Any]] = []
+    pieces: list[str] = []
+    styles: dict[tuple, list[int]] = {}
+    shared: dict[str, list[int]] = {string: [] for string in sorted(strings.values(), key=written.get)}
+    holes: dict[str, list[int]] = {}
     done = 0
     for match in pattern.finditer(xml):
-        for group, kind, value in (
-            ("xf", "xf", lambda i: formats[int(i)]),
-            ("sst", "sst", lambda i: strings[int(i)]),
-            ("mark", "value", lambda text: names[text]),
-        ):
-            if match.group(group) is not None:
-                literals.append(xml[done : match.start(group)])
-                holes.append((kind, value(match.group(group))))
-                done = match.end(group)
-    literals.append(xml[done:])
+        for group in ("xf", "sst", "mark"):
+            if (text := match.group(group)) is None:
+                continue
+            pieces += [xml[done : match.start(group)], text]
+            done = match.end(group)
+            hole = len(pieces) - 1
+            if group == "xf":
+                styles.setdefault(formats[int(text)], []).append(hole)
+            elif group == "sst":
+                shared[strings[int(text)]].append(hole)
+            else:
+                holes.setdefault(names[text], []).append(hole)
+    pieces.append(xml[done:])
+    if missing := set(marks) - set(holes):
+        raise ValueError(f"render_rows: the cells drawn hold no mark of {sorted(missing)}")
     dimensions = (sheet.dim_rowmin, sheet.dim_colmin, sheet.dim_rowmax, sheet.dim_colmax)
-    return RenderedRows(tuple(literals), tuple(holes), dimensions)
+    return RenderedRows(
+        tuple(pieces),
+        {key: tuple(at) for key, at in styles.items()},
+        {string: tuple(at) for string, at in shared.items()},
+        {name: tuple(at) for name, at in holes.items()},
+        dimensions,
+    )
