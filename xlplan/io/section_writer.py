@@ -63,7 +63,14 @@ from .section_style import (
 )
 from .self_check_sheet import COLUMNS as SELF_CHECK_COLUMNS
 from .self_check_sheet import write_self_check_sheet
-from .stamped_sheet import SENTINEL_ROW, RenderedRows, StampedWorkbook, StampedWorksheet, render_rows
+from .stamped_sheet import (
+    SENTINEL_ROW,
+    RenderedRows,
+    StampedWorkbook,
+    StampedWorksheet,
+    render_rows,
+    render_validations,
+)
 from .xlsxwriter_text import TextWorkbook
 
 __all__ = [
@@ -370,7 +377,7 @@ def _draw_layout_sheet(
         header_role = "computed header" if column.computed else "header"
         sheet.write_string(HEADER_ROW - 1, index, column.header, styles[header_role])
         sheet.set_column(index, index, column.width, None, {"hidden": True} if column.hidden else {})
-        sheet.data_validation(HEADER_ROW - 1, index, last_row - 1, index, _validation(column, context.lists))
+    sheet.stamp_validations(_validations_xml(layout.key, last_row, tuple(context.lists.items())))
     cell_styles = [styles[computed_role(c) if c.computed else input_role(c)] for c in columns]
 
     # The pre-filled rows, cell by cell; then the empty rows, stamped from one rendered row.
@@ -471,6 +478,19 @@ def _write_value(sheet: StampedWorksheet, row: int, col: int, value: object, sty
         sheet.write_datetime(row, col, value, style)
     else:
         sheet.write_string(row, col, str(value), style)
+
+
+@lru_cache(maxsize=512)  # a few shapes: the tables' lengths differ little from section to section
+def _validations_xml(key: str, last_row: int, lists: tuple[tuple[str, str], ...]) -> str:
+    """A layout sheet's data validations down to `last_row`: a dropdown or type check and the
+    input message on every column's cells."""
+    columns = next(layout for layout in SECTION_SHEETS if layout.key == key).all_columns
+
+    def add(sheet: StampedWorksheet) -> None:
+        for index, column in enumerate(columns):
+            sheet.data_validation(HEADER_ROW - 1, index, last_row - 1, index, _validation(column, dict(lists)))
+
+    return render_validations(add)
 
 
 def _validation(column: Column, lists: Mapping[str, str]) -> dict[str, Any]:

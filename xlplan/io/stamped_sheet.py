@@ -27,7 +27,7 @@ from xlsxwriter.format import Format
 
 from .xlsxwriter_text import TextWorkbook, TextWorksheet
 
-__all__ = ["SENTINEL_ROW", "RenderedRows", "StampedWorkbook", "StampedWorksheet", "render_rows"]
+__all__ = ["SENTINEL_ROW", "RenderedRows", "StampedWorkbook", "StampedWorksheet", "render_rows", "render_validations"]
 
 SENTINEL_ROW = 1_048_576  # Excel's last row: never a data row, so its digits mark "this row" in a stamp
 
@@ -53,6 +53,7 @@ class StampedWorksheet(TextWorksheet):
     def __init__(self) -> None:
         super().__init__()
         self._stamped: list[str | Callable[[], str]] = []
+        self._validations_xml: str | None = None
 
     def stamp(self, first_row: int, last_row: int, rows_xml: tuple[str, str], width: int) -> None:
         """Append rows `first_row`..`last_row` (1-based) from `rows_xml`: the first row's XML and
@@ -96,6 +97,16 @@ class StampedWorksheet(TextWorksheet):
         first_row, first_col, last_row, last_col = rows.dimensions
         self._check_dimensions(first_row, first_col)
         self._check_dimensions(last_row, last_col)
+
+    def stamp_validations(self, xml: str) -> None:
+        """Take the sheet's data validations from `xml`, as `render_validations` rendered them."""
+        self._validations_xml = xml
+
+    def _write_data_validations(self) -> None:
+        if self._validations_xml is None:
+            super()._write_data_validations()
+        else:
+            self.fh.write(self._validations_xml)
 
     def _write_rows(self) -> None:
         super()._write_rows()
@@ -168,3 +179,14 @@ def render_rows(draw: Callable[[StampedWorkbook, StampedWorksheet], None], marks
         {name: tuple(at) for name, at in holes.items()},
         dimensions,
     )
+
+
+def render_validations(add: Callable[[StampedWorksheet], None]) -> str:
+    """The <dataValidations> element XlsxWriter writes for the validations `add` puts on a sheet
+    (for `StampedWorksheet.stamp_validations`: validations hold no style or shared string)."""
+    sheet = StampedWorkbook(io.BytesIO(), {"in_memory": True}).add_worksheet()
+    add(sheet)
+    buffer = io.StringIO()
+    sheet._set_filehandle(buffer)
+    sheet._write_data_validations()
+    return buffer.getvalue()
