@@ -260,6 +260,10 @@ def test_empty_rows_are_stamped_not_written_cell_by_cell(tmp_path, monkeypatch):
     assert sheet.max_row == FIRST_DATA_ROW + len(records["measures"]) + 1000 - 1
 
 
+def _never(*args, **kwargs):
+    raise AssertionError("called")
+
+
 def _parts(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as archive:  # docProps/core.xml holds the time of writing
         return {name: archive.read(name) for name in archive.namelist() if name != "docProps/core.xml"}
@@ -273,15 +277,25 @@ def _parts(path: Path) -> dict[str, bytes]:
         ('総務"課&<x>\ue000', 0, 1),  # quotes, markup and the private-use mark in the name; no empty rows
     ],
 )
-def test_stamped_self_check_sheet_is_the_sheet_drawn_cell_by_cell(tmp_path, monkeypatch, section, blank_rows, share):
-    """The 入力チェック sheet stamped from its one rendering is, byte for byte, the workbook
-    written with every cell passed through XlsxWriter (the sheet, shared strings and styles)."""
+def test_stamped_sheets_are_the_sheets_drawn_cell_by_cell(tmp_path, monkeypatch, section, blank_rows, share):
+    """What is stamped from one rendering per process (the 入力チェック sheet, the lists sheet, the
+    data validations) is, byte for byte, the workbook written with every cell and validation
+    passed through XlsxWriter one by one (the sheets, shared strings and styles)."""
     records = _records(SHARES[share]) if share is not None else {}
     name = SHARES[share].section if section is None else section
     options = TemplateOptions(fiscal_year=PLAN.evaluated_fy, section=name, blank_rows=blank_rows)
     stamped = _parts(write_section_workbook(tmp_path / "stamped.xlsx", options, records))
+
+    def lists_drawn(sheet, context):
+        sheet.very_hidden()
+        section_writer._draw_lists(sheet, context.options.fiscal_year)
+
     drawn = partial(section_writer.write_self_check_sheet, stamped=False)
     monkeypatch.setattr(section_writer, "write_self_check_sheet", drawn)
+    monkeypatch.setattr(section_writer, "_stamp_validations", section_writer._add_validations)
+    monkeypatch.setattr(section_writer, "_write_lists", lists_drawn)
+    for method in ("stamp_rows", "stamp_validations"):  # nothing is stamped from a rendering now
+        monkeypatch.setattr(StampedWorksheet, method, _never)
     direct = _parts(write_section_workbook(tmp_path / "direct.xlsx", options, records))
     assert stamped.keys() == direct.keys()
     assert [name for name in direct if stamped[name] != direct[name]] == []

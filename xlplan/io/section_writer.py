@@ -6,10 +6,13 @@ protection (input cells unlocked) do the guiding. The layout table decides every
 
 How it stays fast (a city writes hundreds of these at once): XlsxWriter draws each workbook —
 banner, headers, input messages, dropdowns, conditional formats, protection, print settings,
-the pre-filled rows. The empty input rows below them, most of the cells, are all alike but for
-their row number: each sheet renders one such row once (cells, styles and live grade formulas)
-and stamps it into its XML row number by row number (`StampedWorksheet`), instead of passing
-thousands of identical cells through XlsxWriter one by one.
+the pre-filled rows. What is alike from workbook to workbook is rendered once per process and
+stamped into each one's XML (`stamped_sheet`): the empty input rows below the pre-filled ones,
+all alike but for their row number (one rendered row, cells, styles and live grade formulas,
+repeated row number by row number); the 入力チェック sheet, alike but for the tables' extents
+and the section's name in its formulas; the lists sheet, per fiscal year; a sheet's data
+validations, per table length. Those are, byte for byte, what XlsxWriter writes one cell or one
+validation at a time (tests/test_section_writer.py compares the two).
 """
 
 from __future__ import annotations
@@ -342,14 +345,14 @@ def _write_lists(sheet: StampedWorksheet, context: SheetContext) -> None:
 @lru_cache(maxsize=8)
 def _lists_rows(fiscal_year: int) -> RenderedRows:
     """The lists sheet's cells, rendered once per fiscal year (they depend on nothing else)."""
+    return render_rows(lambda workbook, sheet: _draw_lists(sheet, fiscal_year), {})
 
-    def draw(workbook: TextWorkbook, sheet: StampedWorksheet) -> None:
-        columns, _ = dropdown_lists(fiscal_year, SECTION_SHEETS)
-        for index, values in enumerate(columns):
-            for row, value in enumerate(values):
-                sheet.write_string(row, index, value)  # text as text, whatever it looks like
 
-    return render_rows(draw, {})
+def _draw_lists(sheet: StampedWorksheet, fiscal_year: int) -> None:
+    columns, _ = dropdown_lists(fiscal_year, SECTION_SHEETS)
+    for index, values in enumerate(columns):
+        for row, value in enumerate(values):
+            sheet.write_string(row, index, value)  # text as text, whatever it looks like
 
 
 @cache
@@ -377,7 +380,7 @@ def _draw_layout_sheet(
         header_role = "computed header" if column.computed else "header"
         sheet.write_string(HEADER_ROW - 1, index, column.header, styles[header_role])
         sheet.set_column(index, index, column.width, None, {"hidden": True} if column.hidden else {})
-    sheet.stamp_validations(_validations_xml(layout.key, last_row, tuple(context.lists.items())))
+    _stamp_validations(sheet, layout.key, last_row, tuple(context.lists.items()))
     cell_styles = [styles[computed_role(c) if c.computed else input_role(c)] for c in columns]
 
     # The pre-filled rows, cell by cell; then the empty rows, stamped from one rendered row.
@@ -480,17 +483,24 @@ def _write_value(sheet: StampedWorksheet, row: int, col: int, value: object, sty
         sheet.write_string(row, col, str(value), style)
 
 
+Lists = tuple[tuple[str, str], ...]  # field → the range formula of its dropdown list
+
+
+def _stamp_validations(sheet: StampedWorksheet, key: str, last_row: int, lists: Lists) -> None:
+    """A layout sheet's data validations down to `last_row`, stamped from their rendering."""
+    sheet.stamp_validations(_validations_xml(key, last_row, lists))
+
+
 @lru_cache(maxsize=512)  # a few shapes: the tables' lengths differ little from section to section
-def _validations_xml(key: str, last_row: int, lists: tuple[tuple[str, str], ...]) -> str:
-    """A layout sheet's data validations down to `last_row`: a dropdown or type check and the
-    input message on every column's cells."""
+def _validations_xml(key: str, last_row: int, lists: Lists) -> str:
+    return render_validations(lambda sheet: _add_validations(sheet, key, last_row, lists))
+
+
+def _add_validations(sheet: StampedWorksheet, key: str, last_row: int, lists: Lists) -> None:
+    """A dropdown or type check and the input message on every column's cells, one by one."""
     columns = next(layout for layout in SECTION_SHEETS if layout.key == key).all_columns
-
-    def add(sheet: StampedWorksheet) -> None:
-        for index, column in enumerate(columns):
-            sheet.data_validation(HEADER_ROW - 1, index, last_row - 1, index, _validation(column, dict(lists)))
-
-    return render_validations(add)
+    for index, column in enumerate(columns):
+        sheet.data_validation(HEADER_ROW - 1, index, last_row - 1, index, _validation(column, dict(lists)))
 
 
 def _validation(column: Column, lists: Mapping[str, str]) -> dict[str, Any]:
