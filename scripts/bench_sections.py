@@ -7,7 +7,7 @@ The sections are the bundled sample plan's, split as `xlplan template --from` an
 split them, cycled with numbered section names until there are N. In one run and one process
 it times, in interleaved rounds, CPU seconds (time.process_time) and wall seconds of:
 
-  new:        `write_section_workbook` (XlsxWriter, empty rows stamped) for all N workbooks;
+  new:        `write_section_workbook` (XlsxWriter, what is alike stamped) for all N workbooks;
   reference:  the openpyxl writer it replaced (`build_reference_section_workbook` + save) on
               every k-th of the same workbooks (it costs ~1 s of CPU each).
 
