@@ -242,6 +242,8 @@ def test_hostile_text_is_written_as_typed(tmp_path):
 def test_empty_rows_are_stamped_not_written_cell_by_cell(tmp_path, monkeypatch):
     """The work per workbook does not grow with the empty rows cell by cell: XlsxWriter is
     handed only the banner, headers and pre-filled cells, whatever `blank_rows` is."""
+    records = _records(_largest_share())
+    write_section_workbook(tmp_path / "warm.xlsx", TemplateOptions(blank_rows=1), records)  # renders once per process
     calls = {"cells": 0}
     original = StampedWorksheet._write_blank
 
@@ -250,7 +252,6 @@ def test_empty_rows_are_stamped_not_written_cell_by_cell(tmp_path, monkeypatch):
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(StampedWorksheet, "_write_blank", counting)
-    records = _records(_largest_share())
     write_section_workbook(tmp_path / "a.xlsx", TemplateOptions(blank_rows=10), records)
     few = calls["cells"]
     calls["cells"] = 0

@@ -4,6 +4,10 @@ The sheet holds formulas only (no macro): per rule, how many cells `xlplan check
 the first of them as a link, and `check`'s own message and code; on top the total,
 「エラー 0 件 — 提出できます」 in green or the count in red. Rules without a formula form are listed
 below as 「本部で確認」.
+
+Only the section's name (inside the formulas' text) and the tables' last rows differ from one
+workbook to the next, so the cells are rendered once per process and stamped into each
+workbook (`stamped_sheet`), the same XML as writing them one by one.
 """
 
 from __future__ import annotations
@@ -99,12 +103,11 @@ def write_self_check_sheet(
         sheet.stamp_rows(_rendered(bool(tables.section)), styles.values(), values)
     else:
         _write_cells(sheet, styles, tables)
-    last = _LAST_LINE_ROW
-    _, errors = _totals(last)
+    _, errors = _totals(_LAST_LINE_ROW)
     for role, criteria in (("clean", f"={errors}=0"), ("errors", f"={errors}>0")):
         sheet.conditional_format(TOTAL_CELL, {"type": "formula", "criteria": criteria, "format": styles[role]})
     sheet.conditional_format(
-        f"{xl_col_to_name(_COUNT)}{FIRST_LINE_ROW}:{xl_col_to_name(_COUNT)}{last}",
+        f"{xl_col_to_name(_COUNT)}{FIRST_LINE_ROW}:{xl_col_to_name(_COUNT)}{_LAST_LINE_ROW}",
         {"type": "cell", "criteria": ">", "value": 0, "format": styles["errors"]},
     )
     for col, (_, width) in enumerate(COLUMNS):
@@ -153,7 +156,8 @@ def _totals(last: int) -> tuple[str, str]:
 def _write_cells(sheet: Worksheet, styles: Mapping[str, Format], tables: Tables) -> None:
     """Every cell of the sheet, one by one."""
     lines = self_check_lines(tables)
-    assert FIRST_LINE_ROW + len(lines) - 1 == _LAST_LINE_ROW, "one line per formula rule"
+    if FIRST_LINE_ROW + len(lines) - 1 != _LAST_LINE_ROW:
+        raise RuntimeError("the 入力チェック sheet holds one line per formula rule")
     sheet.write_string(
         0, 0, "入力チェック（提出前に、xlplan check と同じ確認をこのブックの中で行います）", styles["title"]
     )
