@@ -193,9 +193,12 @@ def consolidate(
             english="The fiscal year cannot be told (no workbook records one). Give it with --fiscal-year (e.g. R6).",
         )
 
+    plan_name = _most_common(b.meta.get("plan_name", "") for b in books if b.readable)
+    version = _most_common(b.meta.get("plan_version", "") for b in books if b.readable)
+
     progress.phase("検証", None)
-    checked = check_workbooks(books)
-    inputs, merge_inputs = _sort_inputs(checked, year)
+    inputs, merge_inputs = _sort_inputs(check_workbooks(books), year)
+    del books  # the rows as read (most of the memory at 10,000 files): the merge needs only their content
     inputs += _other_files(paths, files)
 
     progress.phase("統合", None)
@@ -205,11 +208,8 @@ def consolidate(
     if previous_master is not None:  # later years' targets and older actuals live in the master only
         measures = carry_kpi_years(measures, previous_master.plan.measures, year)
     plan = Plan(
-        name=_most_common(b.meta.get("plan_name", "") for b in books if b.readable)
-        or (previous_master.plan.name if previous_master else Plan().name),
-        version=plan_version
-        or _most_common(b.meta.get("plan_version", "") for b in books if b.readable)
-        or (previous_master.plan.version if previous_master else DEFAULT_VERSION),
+        name=plan_name or (previous_master.plan.name if previous_master else Plan().name),
+        version=plan_version or version or (previous_master.plan.version if previous_master else DEFAULT_VERSION),
         period=previous_master.plan.period if previous_master else Plan().period,
         evaluated_fy=year,
         measures=measures,
