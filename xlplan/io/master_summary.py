@@ -24,6 +24,7 @@ from ..core.model import Plan
 from .master_style import Styles
 from .print_setup import print_page
 from .section_style import HEADER_HEIGHT
+from .xlsxwriter_text import TextWorksheet
 
 __all__ = ["write_summary"]
 
@@ -37,7 +38,9 @@ _FONT = {"name": FONT_NAME, "size": 9}
 
 def write_summary(workbook: Workbook, styles: Styles, plan: Plan, grades: Mapping[str, MeasureGrade]) -> None:
     """Add and fill the 集計 sheet with its three tables and three charts."""
-    sheet = workbook.add_worksheet(SUMMARY_SHEET)
+    # held whole until the workbook closes (a few dozen rows): its charts are placed by its row
+    # heights and cache its cells, which a streamed sheet forgets once written out
+    sheet = workbook.add_worksheet(SUMMARY_SHEET, worksheet_class=TextWorksheet)
     sheet.set_column(0, 0, 30)
     sheet.set_column(1, 8, 11)
     year = plan.evaluated_fy
