@@ -204,6 +204,8 @@ def consolidate(
     progress.phase("統合", None)
     previous_order = [m.measure_id for m in previous_master.plan.measures] if previous_master else []
     merged = merge_sections(merge_inputs, year, previous_order=previous_order)
+    merged_files = len(merge_inputs)
+    del merge_inputs  # each file's content: the copies the merge did not keep go with it
     measures = merged.measures
     if previous_master is not None:  # later years' targets and older actuals live in the master only
         measures = carry_kpi_years(measures, previous_master.plan.measures, year)
@@ -247,7 +249,7 @@ def consolidate(
         stage_sources=merged.stage_sources,
         sections_by_file={i.path: i.section for i in inputs},
         inputs=len(inputs),
-        inputs_merged=len(merge_inputs),
+        inputs_merged=merged_files,
         missing_sections=missing,
         not_returned=not_returned,
         generated_at=dt.datetime.now().replace(microsecond=0),

@@ -30,8 +30,22 @@ Human = Callable[[Console], None]
 
 
 def print_json(document: dict[str, Any]) -> None:
-    """One JSON document on stdout (file names that are not UTF-8 show �)."""
-    click.echo(shown_text(json.dumps(document, ensure_ascii=False, indent=2)))
+    """One JSON document on stdout (file names that are not UTF-8 show �), printed as it is
+    encoded: `json.dumps` with an indent joins a list of every token, about 90 MB for the
+    findings of 10,000 files."""
+    pending: list[str] = []
+    size = 0
+    for chunk in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(document):
+        pending.append(chunk)
+        size += len(chunk)
+        if size >= _JSON_PIECE:
+            click.echo(shown_text("".join(pending)), nl=False)
+            pending.clear()
+            size = 0
+    click.echo(shown_text("".join(pending)))
+
+
+_JSON_PIECE = 1 << 16  # characters printed at a time
 
 
 def emit(result: CommandResult, *, fmt: str, lang: str, human: Human | None = None) -> int:
