@@ -18,7 +18,10 @@ interleaved rounds:
        merge, grade, audit, write the master with cards and charts); (cN) the same as the
        command runs by default (N reading processes from 40 files on);
   (d)  the pandas script a user would write instead: `pd.read_excel(engine="calamine")` per
-       file, a pandera schema per sheet, `concat`, `to_excel`.
+       file, a pandera schema per sheet, `concat`, `to_excel`;
+  (s)  Python starting and stopping; (i) `import pandera.pandas` and nothing else: (i) + (a) - (s)
+       is what any consolidate that validates with pandera costs before it checks a row (printed
+       as the floor, and as a multiple of (a): at 130 sections it is above the 2.0 target alone).
 
 CPU seconds (user + system of the process and every process it started, from wait4) are the
 figures that count on a shared machine; wall seconds are printed beside them. Targets, CPU on
@@ -205,7 +208,22 @@ def run_pandas(files: list[Path], out: Path, _procs: int) -> dict[str, int]:
     return {"rows": sum(len(p) for parts in frames.values() for p in parts), "problems": problems}
 
 
+def run_start(_files: list[Path], _out: Path, _procs: int) -> dict[str, int]:
+    """(s) Python starting and stopping, nothing else: counted once in (a) and once in (i)."""
+    return {}
+
+
+def run_imports(_files: list[Path], _out: Path, _procs: int) -> dict[str, int]:
+    """(i) importing pandera's pandas API (and pandas under it), what the design's validation costs
+    before a single row: with (a) it bounds what any consolidate that validates with pandera costs."""
+    import pandera.pandas  # noqa: F401
+
+    return {}
+
+
 RUNNERS: dict[str, Callable[[list[Path], Path, int], dict[str, int]]] = {
+    "start": run_start,
+    "imports": run_imports,
     "calamine": run_calamine,
     "openpyxl": run_openpyxl,
     "pandas": run_pandas,
@@ -412,7 +430,7 @@ def bench(sections: int, args: argparse.Namespace, work: Path) -> dict[str, obje
         path.read_bytes()
     procs = default_jobs(len(files))
     full = args.full_up_to is None or sections <= args.full_up_to
-    kinds = {"a": ("calamine", 1)}
+    kinds = {"a": ("calamine", 1), "s": ("start", 1), "i": ("imports", 1)}
     if full or procs == 1:
         kinds["c1"] = ("consolidate", 1)
     if full:
@@ -464,6 +482,12 @@ def targets(result: dict) -> dict[str, tuple[float, str, bool]]:
     return {k: (round(v, 2), t, met) for k, (v, t, met) in out.items()}
 
 
+def import_floor(result: dict) -> float:
+    """CPU no consolidate can go below while it validates with pandera: importing pandera, plus
+    reading as fast as calamine (one interpreter start is in both, counted once)."""
+    return result["i"]["cpu"] + result["a"]["cpu"] - result["s"]["cpu"]
+
+
 LABELS = {
     "a": "(a)  calamine, one process",
     "aN": "(aN) calamine, {procs} processes",
@@ -471,6 +495,8 @@ LABELS = {
     "c1": "(c1) xlplan consolidate --jobs 1",
     "cN": "(cN) xlplan consolidate (default: {procs} readers)",
     "d": "(d)  pandas + calamine + pandera script",
+    "s": "(s)  Python starting, nothing else",
+    "i": "(i)  import pandera.pandas, nothing else",
 }
 
 
@@ -483,6 +509,12 @@ def report(result: dict) -> None:
             print(f"{label.format(procs=result['procs']):46}{row['cpu']:9.2f}{row['wall']:9.2f}{row['rss_mb']:9.0f}")
     for name, (value, target, met) in result["targets"].items():
         print(f"  {name:22} {value:8.2f}   target {target:30} {'met' if met else 'NOT met'}")
+    if "i" in result:
+        floor = import_floor(result)
+        print(
+            f"  floor of any consolidate validating with pandera: (i) + (a) - (s) = {floor:.2f} s "
+            f"= {floor / result['a']['cpu']:.2f}x (a), before it checks, merges or writes anything"
+        )
     files = result["sections"]
     peaks = result.get("phase_peak_mb", {})
     print("  phases of consolidate --jobs 1, in-process CPU s (ms per file), peak RSS while the phase ran:")

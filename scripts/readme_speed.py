@@ -83,6 +83,20 @@ def consolidate_block(data: dict) -> list[str]:
             f"{result['phases'][p]:.2f} ({result['phases'][p] / result['sections'] * 1000:.2f})" for p in phases
         ]
         lines.append(f"| {result['sections']:,} | " + " | ".join(per_file) + " |")
+    peaks = [r for r in data["results"] if r.get("phase_peak_mb")]
+    if peaks:
+        names = list(peaks[0]["phase_peak_mb"])
+        lines += [
+            "",
+            "Peak resident memory of that run while each phase ran, MB:",
+            "",
+            "| sections | " + " | ".join(names) + " |",
+            "|---" * (len(names) + 1) + "|",
+        ]
+        for result in peaks:
+            lines.append(
+                f"| {result['sections']:,} | " + " | ".join(f"{result['phase_peak_mb'][n]:.0f}" for n in names) + " |"
+            )
     return lines
 
 
@@ -96,12 +110,25 @@ def bounds(results: list[dict]) -> list[str]:
                 f"{result['sections']:,}: b/a = {b / a:.1f}, so b/c1 >= 10 needs c1 <= {b / 10:.2f} s "
                 f"= {b / 10 / a:.2f}× a (c1 is {c1 / a:.2f}× a)"
             )
-    if not shown:
-        return []
-    return [
-        "The two CPU ratio targets bound each other: b/c1 ≥ 10 and c1/a ≤ 2 together need b/a ≥ 20, and the "
-        "openpyxl script (b) costs only so many times calamine (a) here — " + "; ".join(shown) + "."
-    ]
+    lines = []
+    if shown:
+        lines.append(
+            "The two CPU ratio targets bound each other: b/c1 ≥ 10 and c1/a ≤ 2 together need b/a ≥ 20, and "
+            "the openpyxl script (b) costs only so many times calamine (a) here — " + "; ".join(shown) + "."
+        )
+    measured = [r for r in results if all(key in r for key in ("a", "i", "s"))]
+    floor = {r["sections"]: (r["i"]["cpu"] + r["a"]["cpu"] - r["s"]["cpu"]) / r["a"]["cpu"] for r in measured}
+    if floor:
+        over = [f"{n:,}" for n, times in floor.items() if times > 2.0]
+        lines += [
+            "",
+            "Importing pandera (the design's validation) costs (i) − (s) of CPU before a row is read, so no "
+            "consolidate that validates with pandera costs less than (i) + (a) − (s), in multiples of (a): "
+            + "; ".join(f"{n:,} sections: {times:.2f}× a" for n, times in floor.items())
+            + "."
+            + (f" Above 2.0, c1/a ≤ 2 cannot be met at {', '.join(over)} sections by any such design." if over else ""),
+        ]
+    return lines
 
 
 def sections_block(data: dict) -> list[str]:
