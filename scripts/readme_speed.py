@@ -71,33 +71,29 @@ def consolidate_block(data: dict) -> list[str]:
         lines.append(f"| {result['sections']:,} | " + " | ".join(cells) + " |")
     lines += ["", *bounds(data["results"])]
     phases = [p for p in data["results"][0]["phases"]]
-    lines += [
-        "",
+    lines += _table(
         "Phases of one in-process `consolidate --jobs 1`, CPU seconds (ms per file):",
-        "",
-        "| sections | " + " | ".join(phases) + " |",
-        "|---" * (len(phases) + 1) + "|",
-    ]
-    for result in data["results"]:
-        per_file = [
-            f"{result['phases'][p]:.2f} ({result['phases'][p] / result['sections'] * 1000:.2f})" for p in phases
-        ]
-        lines.append(f"| {result['sections']:,} | " + " | ".join(per_file) + " |")
+        phases,
+        [
+            (r["sections"], [f"{r['phases'][p]:.2f} ({r['phases'][p] / r['sections'] * 1000:.2f})" for p in phases])
+            for r in data["results"]
+        ],
+    )
     peaks = [r for r in data["results"] if r.get("phase_peak_mb")]
     if peaks:
         names = list(peaks[0]["phase_peak_mb"])
-        lines += [
-            "",
+        lines += _table(
             "Peak resident memory of that run while each phase ran, MB:",
-            "",
-            "| sections | " + " | ".join(names) + " |",
-            "|---" * (len(names) + 1) + "|",
-        ]
-        for result in peaks:
-            lines.append(
-                f"| {result['sections']:,} | " + " | ".join(f"{result['phase_peak_mb'][n]:.0f}" for n in names) + " |"
-            )
+            names,
+            [(r["sections"], [f"{r['phase_peak_mb'][n]:.0f}" for n in names]) for r in peaks],
+        )
     return lines
+
+
+def _table(caption: str, columns: list[str], rows: list[tuple[int, list[str]]]) -> list[str]:
+    """A captioned Markdown table, one row per size."""
+    lines = ["", caption, "", "| sections | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
+    return lines + [f"| {sections:,} | " + " | ".join(cells) + " |" for sections, cells in rows]
 
 
 def bounds(results: list[dict]) -> list[str]:
