@@ -11,9 +11,7 @@ it is written to a temporary file beside the target and renamed into place.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -66,6 +64,7 @@ from .master_summary import write_summary
 from .print_setup import print_page
 from .section_style import HEADER_HEIGHT, WRAPPED_KINDS, banner_height
 from .xlsxwriter_stream import StreamedWorkbook
+from .xlsxwriter_text import collector_paused
 
 __all__ = ["MasterContent", "write_master"]
 
@@ -98,7 +97,7 @@ def write_master(path: Path, content: MasterContent) -> Path:
     :param path: the .xlsx to write; its folder is created when missing.
     :param content: what to write.
     """
-    with atomic_output(Path(path)) as tmp, _gc_paused():
+    with atomic_output(Path(path)) as tmp, collector_paused():
         # Not constant_memory: its inline strings are escaped per cell, shared strings once per distinct
         # text, a fifth faster overall (and the charts get cached values). StreamedWorkbook writes the
         # rows out as it goes instead, keeping the shared strings.
@@ -116,22 +115,6 @@ def write_master(path: Path, content: MasterContent) -> Path:
         finally:
             workbook.close()
     return Path(path)
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector, restoring its previous state on exit.
-
-    The write allocates a tuple per cell and a few per row, millions at 10,000 sections, none in
-    a reference cycle: the collector's passes over them were a third of the write.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _write(workbook: Workbook, content: MasterContent) -> None:

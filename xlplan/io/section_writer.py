@@ -18,7 +18,6 @@ validation at a time (tests/test_section_writer.py compares the two).
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -75,7 +74,7 @@ from .stamped_sheet import (
     render_rows,
     render_validations,
 )
-from .xlsxwriter_text import TextWorkbook
+from .xlsxwriter_text import TextWorkbook, collector_paused
 
 __all__ = [
     "FISCAL_YEARS_OFFERED",
@@ -128,16 +127,8 @@ def write_section_workbook(path: Path, options: TemplateOptions, records: Record
 
 
 def _write_collector_paused(target: Path, options: TemplateOptions, records: Records) -> None:
-    # XlsxWriter makes tens of thousands of short-lived objects per workbook: the cyclic
-    # collector's passes over them (and over whatever the caller holds) are a tenth of the
-    # time. Its few cycles are collected once the collector runs again, after the workbook.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         _write(target, options, records)
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 # what every drawing of the workbook shares (the openpyxl one of the changes workbook too) ----------
