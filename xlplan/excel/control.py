@@ -56,7 +56,10 @@ class Action(StrEnum):
     @classmethod
     def named(cls, text: str) -> Action | None:
         """The action a control sheet names, also by a name it had in an earlier version (or None)."""
-        return cls._value2member_map_.get(_FORMER_NAMES.get(text, text))  # type: ignore[return-value]
+        try:
+            return cls(_FORMER_NAMES.get(text, text))
+        except ValueError:
+            return None
 
     @property
     def help(self) -> str:

@@ -123,6 +123,7 @@ def near_duplicate(a: AuditInput) -> Iterator[Finding]:
         for measure, mine in zip(group, summaries, strict=True):
             texts = [text for text in copies if text != mine or copies[text] > 1]
             closest = max(similarity(mine, text) for text in texts)
+            others = [m.measure_id for m in group if m is not measure]
             yield audit_finding(
                 Code.AUDIT_NEAR_DUPLICATE,
                 a,
@@ -132,7 +133,7 @@ def near_duplicate(a: AuditInput) -> Iterator[Finding]:
                 measure.measure_id,
                 measure=measure.measure_id,
                 name=measure.name,
-                others=_listed(others := [m.measure_id for m in group if m is not measure]),
+                others=_listed(others),
                 others_en=_listed(others, "en"),
                 pattern=pattern,
                 hierarchy=hierarchy,
