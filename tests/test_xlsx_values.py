@@ -1,6 +1,9 @@
 """The reader's date rules are openpyxl's, restated so that a reading process never imports
 openpyxl (and numpy with it): the same formats show dates and durations, the same serials read
-as the same dates, times and durations, and the same serials are out of the calendar."""
+as the same dates, times and durations, and the same serials are out of the calendar.
+
+"Duration" here is a cell's value (a `[h]:mm` format, a `timedelta`), never the test's run
+time: nothing is timed (`deadline=None` even turns off hypothesis's own per-example clock)."""
 
 from __future__ import annotations
 
